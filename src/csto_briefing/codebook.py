@@ -1,0 +1,91 @@
+"""The codebook: tables, columns and controlled vocabularies of data/, read from data/codebook.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import paths
+
+COLUMN_TYPES = {
+    "id", "text", "date", "day", "time", "tz", "url", "integer", "number", "lang", "iso3", "vocab", "ref", "refs",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    vocab: str | None = None
+    ref: str | None = None  # "table.column"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    file: str
+    title: str
+    description: str
+    key: tuple[str, ...]
+    columns: dict[str, Column]
+
+
+@dataclass(frozen=True)
+class Rule:
+    table: str
+    if_: dict[str, Any]
+    then: dict[str, Any]
+    message: str
+
+
+@dataclass(frozen=True)
+class Codebook:
+    vocabularies: dict[str, dict[str, str]]
+    tables: dict[str, Table]
+    rules: list[Rule] = field(default_factory=list)
+
+    def meaning(self, vocab: str, value: str) -> str:
+        return self.vocabularies[vocab][value]
+
+    def label(self, vocab: str, value: str) -> str:
+        """A human label for a vocabulary value: the value with underscores as spaces."""
+        if value not in self.vocabularies.get(vocab, {}):
+            return value
+        return value.replace("_", " ")
+
+
+class CodebookError(ValueError):
+    """The codebook itself is malformed."""
+
+
+def load_codebook(path: Path | None = None) -> Codebook:
+    path = path or paths.CODEBOOK
+    with open(path, encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    where = paths.display_path(path)
+    vocabularies = {name: {str(k): str(v) for k, v in values.items()} for name, values in raw["vocabularies"].items()}
+    tables: dict[str, Table] = {}
+    for tname, t in raw["tables"].items():
+        columns: dict[str, Column] = {}
+        for cname, c in t["columns"].items():
+            ctype = c["type"]
+            if ctype not in COLUMN_TYPES:
+                raise CodebookError(f"{where}: {tname}.{cname}: unknown type {ctype!r} (one of {', '.join(sorted(COLUMN_TYPES))})")
+            if ctype == "vocab" and c.get("vocab") not in vocabularies:
+                raise CodebookError(f"{where}: {tname}.{cname}: unknown vocabulary {c.get('vocab')!r}")
+            if ctype in ("ref", "refs") and "." not in str(c.get("ref", "")):
+                raise CodebookError(f"{where}: {tname}.{cname}: a {ctype} column needs ref: table.column")
+            columns[cname] = Column(cname, ctype, c.get("description", ""), bool(c.get("required", False)),
+                                    c.get("vocab"), c.get("ref"))
+        tables[tname] = Table(tname, t["file"], t.get("title", tname), t.get("description", ""), tuple(t["key"]), columns)
+    rules = [Rule(r["table"], r["if"], r["then"], r["message"]) for r in raw.get("rules", [])]
+    for rule in rules:
+        for cond in (rule.if_, rule.then):
+            if rule.table not in tables or cond["column"] not in tables[rule.table].columns:
+                raise CodebookError(f"{where}: rule {rule.message!r} names an unknown column {rule.table}.{cond['column']}")
+    return Codebook(vocabularies, tables, rules)

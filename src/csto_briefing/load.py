@@ -1,0 +1,153 @@
+"""Reading data/*.csv: tolerant of what spreadsheets write, strict about what they mean.
+
+A byte-order mark, Windows line endings, spaces around values and blank lines are read correctly.
+A file that is not UTF-8, a missing or unknown column, or a row with the wrong number of fields is
+refused with a `Problem` naming the file and line. Types are checked by `validate`; `load_dataset`
+returns typed pandas frames only once every table has passed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .codebook import Codebook, Table, load_codebook
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the data, as a user can act on it."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+
+
+class DataError(Exception):
+    """The data did not validate. `problems` holds every problem found, one per line."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+LINE = "_line"  # index name: the line of the row as a spreadsheet numbers it (header = 1)
+
+
+def read_raw(path: Path, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read one table as strings, indexed by line number. Returns the frame and the problems found."""
+    shown = paths.display_path(path)
+    problems: list[Problem] = []
+    empty = pd.DataFrame(columns=list(table.columns), dtype=str)
+    if not path.is_file():
+        return empty, [Problem(shown, 0, "", f"file is missing (the codebook lists table '{table.name}')")]
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return empty, [Problem(shown, line, "", f"is not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as 'CSV UTF-8'")]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    header: list[str] | None = None
+    last_line = 0
+    try:
+        for record in reader:
+            start = last_line + 1
+            last_line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue  # blank line
+            cells = [cell.strip() for cell in record]
+            if header is None:
+                header = cells
+                header_line = start
+                continue
+            if len(cells) != len(header):
+                problems.append(Problem(shown, start, "", f"has {len(cells)} fields, the header has {len(header)} (check for a stray or missing comma or quote)"))
+                continue
+            rows.append(cells)
+            lines.append(start)
+    except csv.Error as exc:
+        return empty, [Problem(shown, reader.line_num, "", f"cannot be read as CSV ({exc})")]
+    if header is None:
+        return empty, [Problem(shown, 1, "", f"is empty; expected a header row: {','.join(table.columns)}")]
+    expected = list(table.columns)
+    missing = [c for c in expected if c not in header]
+    unknown = [c for c in header if c not in table.columns]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
+    for c in missing:
+        problems.append(Problem(shown, header_line, c, f"column is missing (expected columns: {','.join(expected)})"))
+    for c in unknown:
+        problems.append(Problem(shown, header_line, c, "column is not in the codebook (add it to data/codebook.yaml or remove it)"))
+    for c in duplicated:
+        problems.append(Problem(shown, header_line, c, "column appears twice"))
+    if missing or unknown or duplicated:
+        return empty, problems
+    frame = pd.DataFrame(rows, columns=header, index=pd.Index(lines, name=LINE), dtype=str)
+    return frame[expected], problems
+
+
+@dataclass
+class Dataset:
+    """The validated tables, typed: integers as Int64, numbers as float, everything else as str ('' = empty)."""
+
+    codebook: Codebook
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    data_dir: Path = paths.DATA_DIR
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def source(self, source_id: str) -> pd.Series:
+        return self.tables["sources"].set_index("source_id").loc[source_id]
+
+    def state_name(self, iso3: str) -> str:
+        states = self.tables["states"].set_index("iso3")
+        return str(states.loc[iso3, "name_en"]) if iso3 in states.index else iso3
+
+
+def split_ids(cell: str) -> list[str]:
+    """The ids of a ';'-separated cell."""
+    return [part.strip() for part in str(cell).split(";") if part.strip()]
+
+
+def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    out = frame.copy()
+    for name, column in table.columns.items():
+        if column.type == "integer":
+            out[name] = pd.array([int(v) if v != "" else None for v in out[name]], dtype="Int64")
+        elif column.type == "number":
+            out[name] = pd.array([float(v) if v != "" else None for v in out[name]], dtype="Float64")
+    return out.reset_index()
+
+
+def load_dataset(data_dir: Path | None = None, codebook: Codebook | None = None) -> Dataset:
+    """Read and validate every table; raise DataError listing every problem, or return typed tables."""
+    from .validate import validate_frames  # local import: validate imports this module
+
+    data_dir = Path(data_dir or paths.DATA_DIR)
+    codebook = codebook or load_codebook(data_dir / "codebook.yaml" if (data_dir / "codebook.yaml").is_file() else None)
+    raw: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    for name, table in codebook.tables.items():
+        frame, found = read_raw(data_dir / table.file, table)
+        raw[name] = frame
+        problems.extend(found)
+    problems.extend(validate_frames(raw, codebook, data_dir))
+    if problems:
+        raise DataError(problems)
+    return Dataset(codebook, {name: _typed(raw[name], codebook.tables[name]) for name in raw}, data_dir)
