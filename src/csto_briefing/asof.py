@@ -1,0 +1,76 @@
+"""The briefing as known on a date: what had happened and what had been reported by `as_of`."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+import pandas as pd
+
+from .validate import parse_partial_date
+
+
+def period_end(value: str) -> date:
+    """The last day a partial date can mean: '2022' -> 2022-12-31, '2022-01' -> 2022-01-31."""
+    parsed = parse_partial_date(value)
+    if parsed is None:
+        raise ValueError(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = parsed
+    if day:
+        return date(year, month or 1, day)
+    if month:
+        return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, 12, 31)
+
+
+def period_start(value: str) -> date:
+    parsed = parse_partial_date(value)
+    if parsed is None:
+        raise ValueError(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    year, month, day = parsed
+    return date(year, month or 1, day or 1)
+
+
+def known_by(frame: pd.DataFrame, column: str, as_of: date) -> pd.DataFrame:
+    """Rows whose date in `column` lies wholly on or before as_of (a month counts from its last day)."""
+    if frame.empty:
+        return frame
+    mask = [period_end(v) <= as_of for v in frame[column]]
+    return frame[mask]
+
+
+def latest_figures(figures: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """For each measure, the figures of the latest report date on or before as_of (all of them if several).
+
+    Disputed figures are kept in the tables but never chosen as the figure the briefing uses."""
+    known = known_by(figures, "reported_on", as_of)
+    known = known[known["status"] != "disputed"].copy()
+    if known.empty:
+        return known
+    known["_end"] = [period_end(v) for v in known["reported_on"]]
+    latest = known.groupby("measure")["_end"].transform("max")
+    return known[known["_end"] == latest].drop(columns="_end")
+
+
+def positions_on(positions: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """For each case and state, the row in force on as_of (the latest as_of not after it)."""
+    known = known_by(positions, "as_of", as_of)
+    if known.empty:
+        return known
+    return known.sort_values("as_of").groupby(["case_id", "state_iso3"], as_index=False).tail(1)
+
+
+def data_date_range(frames: dict[str, pd.DataFrame]) -> tuple[date, date]:
+    """Earliest and latest date in the events and figures: the range an as_of date may take."""
+    values = list(frames["events"]["date"]) + list(frames["figures"]["reported_on"])
+    return min(period_start(v) for v in values), max(period_end(v) for v in values)
+
+
+def cases_on(cases: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Appeals made by as_of; a response decided after as_of is blanked (not yet known)."""
+    known = known_by(cases, "appeal_date", as_of).copy()
+    pending = [bool(v) and period_end(v) > as_of for v in known["response_date"]]
+    for column in ("response", "response_date", "response_time_local", "response_tz", "response_time_note"):
+        known.loc[pending, column] = ""
+    known.loc[pending, "troops_deployed"] = pd.NA
+    return known

@@ -1,0 +1,190 @@
+"""Building the briefing: validate the data, execute the notebooks with papermill, combine them,
+export HTML with the briefing exporter and the PDF with WeasyPrint from the same HTML.
+
+Outputs are written into a staging folder and moved into the report folder only when every step
+has succeeded, so a failed build leaves the last good report as it was."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import paths
+from .context import DEFAULT_AS_OF, parse_as_of
+from .formatting import fmt_date
+from .load import load_dataset
+from .sections import TITLE
+
+KERNEL = "python3"
+SKIP_TAGS = {"parameters", "injected-parameters", "explore"}  # cells whose outputs stay out of the report
+
+
+class BuildError(Exception):
+    """A build step failed; the message says which and where, in one line (plus where to look)."""
+
+
+@dataclass
+class BuildConfig:
+    as_of: str = DEFAULT_AS_OF
+    notebooks_dir: Path = paths.NOTEBOOKS_DIR
+    data_dir: Path = paths.DATA_DIR
+    build_dir: Path = paths.BUILD_DIR
+    report_dir: Path = paths.REPORT_DIR
+    pdf: bool = True
+    log: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr, flush=True))
+
+    @property
+    def parameters(self) -> dict[str, str]:
+        return {"as_of": self.as_of, "data_dir": str(self.data_dir)}
+
+
+def notebooks(folder: Path) -> list[Path]:
+    found = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith("_"))
+    if not found:
+        raise BuildError(f"{paths.display_path(folder)}: no notebooks (*.ipynb) to build")
+    return found
+
+
+def execute(config: BuildConfig, figures_dir: Path) -> list[Path]:
+    """Run every notebook through papermill into build_dir; stop at the first failing cell."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    sources = notebooks(config.notebooks_dir)
+    config.build_dir.mkdir(parents=True, exist_ok=True)
+    executed = []
+    for i, source in enumerate(sources, start=1):
+        target = config.build_dir / source.name
+        started = time.perf_counter()
+        config.log(f"[{i}/{len(sources)}] executing {paths.display_path(source)}")
+        try:
+            papermill.execute_notebook(
+                str(source), str(target), parameters={**config.parameters, "figures_dir": str(figures_dir)},
+                kernel_name=KERNEL, progress_bar=False, log_output=False, cwd=str(config.notebooks_dir))
+        except PapermillExecutionError as exc:
+            cell = _failed_cell_number(target, exc.cell_index)
+            raise BuildError(
+                f"{paths.display_path(source)}: cell {cell}: {exc.ename}: {exc.evalue}\n"
+                f"  the executed notebook, with the error, is kept at {paths.display_path(target)}") from None
+        config.log(f"      done in {time.perf_counter() - started:.1f} s")
+        executed.append(target)
+    return executed
+
+
+def _failed_cell_number(executed: Path, papermill_index: int) -> int:
+    """The number of the failed cell as the user sees it in notebooks/ (1-based, without the injected cell)."""
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except Exception:
+        return papermill_index + 1
+    number = 0
+    for index, cell in enumerate(nb.cells):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            continue
+        number += 1
+        if index == papermill_index:
+            return number
+    return papermill_index + 1
+
+
+def combine(executed: list[Path], config: BuildConfig) -> nbformat.NotebookNode:
+    """One notebook with the output cells of every section, in reading order."""
+    combined = nbformat.v4.new_notebook()
+    for path in executed:
+        nb = nbformat.read(path, as_version=4)
+        if not combined.metadata:
+            combined.metadata = {k: v for k, v in nb.metadata.items() if k in ("kernelspec", "language_info")}
+        for cell in nb.cells:
+            tags = cell.get("metadata", {}).get("tags", [])
+            if cell.cell_type == "code" and cell.outputs and not set(tags) & SKIP_TAGS:
+                cell.metadata = {"section": path.stem}
+                cell.execution_count = None
+                for output in cell.outputs:
+                    if "execution_count" in output:
+                        output["execution_count"] = None
+                combined.cells.append(cell)
+    combined.metadata["briefing"] = {"title": TITLE, "as_of": config.as_of, "as_of_text": fmt_date(parse_as_of(config.as_of)),
+                                     "parameters": config.parameters}
+    return combined
+
+
+def export_html(nb: nbformat.NotebookNode, font_css: str = "") -> str:
+    from .exporter import BriefingHTMLExporter
+
+    body, _ = BriefingHTMLExporter().from_notebook_node(nb, resources={"font_css": font_css})
+    return body
+
+
+def font_css() -> str:
+    """@font-face rules for the PDF: DejaVu Sans from matplotlib (Latin, Cyrillic, Armenian), no system font needed."""
+    from matplotlib import get_data_path
+
+    ttf = Path(get_data_path()) / "fonts" / "ttf"
+    faces = [("DejaVuSans.ttf", "normal", "normal"), ("DejaVuSans-Bold.ttf", "bold", "normal"),
+             ("DejaVuSans-Oblique.ttf", "normal", "italic"), ("DejaVuSans-BoldOblique.ttf", "bold", "italic")]
+    return "\n".join(
+        f'@font-face {{ font-family: "DejaVu Sans"; src: url("{(ttf / name).as_uri()}"); font-weight: {weight}; font-style: {style}; }}'
+        for name, weight, style in faces if (ttf / name).is_file())
+
+
+def write_pdf(html: str, target: Path) -> None:
+    from weasyprint import HTML
+
+    HTML(string=html, base_url=str(paths.ROOT)).write_pdf(target)
+
+
+def build(config: BuildConfig) -> list[Path]:
+    """The whole build. Returns the paths written into the report folder."""
+    started = time.perf_counter()
+    parse_as_of(config.as_of)
+    config.log(f"validating {paths.display_path(config.data_dir)}")
+    load_dataset(config.data_dir)  # raises DataError before any kernel starts
+    config.report_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=config.report_dir))
+    try:
+        figures_dir = staging / "figures"
+        executed = execute(config, figures_dir)
+        config.log("combining and exporting HTML")
+        combined = combine(executed, config)
+        nbformat.write(combined, staging / "briefing.ipynb")
+        (staging / "briefing.html").write_text(export_html(combined), encoding="utf-8")
+        if config.pdf:
+            config.log("writing the PDF")
+            write_pdf(export_html(combined, font_css()), staging / "briefing.pdf")
+        written = _publish(staging, config.report_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    config.log(f"built in {time.perf_counter() - started:.1f} s:")
+    for path in written:
+        config.log(f"  {paths.display_path(path)}")
+    return written
+
+
+def _publish(staging: Path, report_dir: Path) -> list[Path]:
+    """Move the finished outputs into report_dir: each file by an atomic rename, figures as one folder."""
+    written = []
+    figures = staging / "figures"
+    if figures.is_dir():
+        old = report_dir / "figures"
+        if old.exists():
+            trash = report_dir / f".old-figures-{os.getpid()}"
+            os.replace(old, trash)
+            os.replace(figures, old)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            os.replace(figures, old)
+        written.extend(sorted(old.iterdir()))
+    for item in sorted(staging.iterdir()):
+        if item.is_file():
+            target = report_dir / item.name
+            os.replace(item, target)
+            written.append(target)
+    return sorted(written)

@@ -1,0 +1,83 @@
+"""The briefing's context: the validated data, the parameters, and the numbering of sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import asof
+from .load import Dataset, load_dataset, split_ids
+
+DEFAULT_AS_OF = "2025-12-31"
+
+
+def parse_as_of(value: str | date) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"as_of: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@dataclass
+class Briefing:
+    """Everything a section needs: data as known on `as_of`, and where to write figures."""
+
+    data: Dataset
+    as_of: date
+    figures_dir: Path | None = None
+
+    @classmethod
+    def load(cls, as_of: str | date = DEFAULT_AS_OF, data_dir: str | Path | None = None,
+             figures_dir: str | Path | None = None) -> "Briefing":
+        data = load_dataset(Path(data_dir) if data_dir else None)
+        return cls(data, parse_as_of(as_of), Path(figures_dir) if figures_dir else None)
+
+    # -- the data as known on as_of -------------------------------------------------------------
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        events = asof.known_by(self.data.events, "date", self.as_of).copy()
+        events["_start"] = [asof.period_start(v) for v in events["date"]]
+        return events.sort_values(["_start", "time_local"], kind="stable").drop(columns="_start")
+
+    @cached_property
+    def figures(self) -> pd.DataFrame:
+        return asof.known_by(self.data.figures, "reported_on", self.as_of)
+
+    @cached_property
+    def latest_figures(self) -> pd.DataFrame:
+        return asof.latest_figures(self.data.figures, self.as_of)
+
+    @cached_property
+    def positions(self) -> pd.DataFrame:
+        return asof.positions_on(self.data.positions, self.as_of)
+
+    @cached_property
+    def cases(self) -> pd.DataFrame:
+        return asof.cases_on(self.data.cases, self.as_of)
+
+    @cached_property
+    def commentary(self) -> pd.DataFrame:
+        return asof.known_by(self.data.commentary, "date", self.as_of)
+
+    @cached_property
+    def claims(self) -> pd.DataFrame:
+        return self.data.claims
+
+    # -- sources ------------------------------------------------------------------------------------
+    @cached_property
+    def source_numbers(self) -> dict[str, int]:
+        """Numbers for the bibliography: every source the data cites, in the order of sources.csv."""
+        cited: set[str] = set()
+        for name, table in self.data.codebook.tables.items():
+            for column in table.columns.values():
+                if column.ref == "sources.source_id":
+                    for cell in self.data.tables[name][column.name]:
+                        cited.update(split_ids(cell))
+        order = [s for s in self.data.sources["source_id"] if s in cited]
+        return {source_id: i for i, source_id in enumerate(order, start=1)}

@@ -1,0 +1,55 @@
+"""The briefing's nbconvert exporter: `jupyter nbconvert --to briefing notebook.ipynb`.
+
+Outputs only (no code, no prompts), our own template and stylesheet, nothing loaded from the network:
+the HTML opens offline as one file, with its charts embedded."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from nbconvert.exporters import HTMLExporter
+from traitlets import default
+
+from .paths import TEMPLATES_DIR
+
+
+def _b64encode(value: str) -> str:
+    return base64.b64encode(value.encode("utf-8")).decode("ascii")
+
+
+class BriefingHTMLExporter(HTMLExporter):
+    """HTML exporter with the briefing template."""
+
+    export_from_notebook = "Briefing (HTML)"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "briefing"
+
+    @default("extra_template_basedirs")
+    def _default_extra_template_basedirs(self) -> list[str]:
+        return [str(TEMPLATES_DIR)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    def default_filters(self) -> Any:
+        yield from super().default_filters()
+        yield ("b64encode", _b64encode)
+
+    def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
+        resources = dict(resources or {})
+        meta = nb.metadata.get("briefing", {})
+        resources.setdefault("briefing_title", meta.get("title", "Briefing"))
+        resources.setdefault("briefing_as_of", meta.get("as_of_text", ""))
+        return super().from_notebook_node(nb, resources, **kw)

@@ -1,0 +1,150 @@
+"""The briefing's sections as HTML fragments, rendered by autoescaping Jinja templates.
+
+Data text is always escaped: a quote holding markup, Markdown or `$...$` shows as that text.
+Each public function takes a Briefing and returns markupsafe.Markup; `show` displays it in a notebook.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections import OrderedDict
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import charts, narrative
+from .context import Briefing
+from .formatting import cite, fmt_date, fmt_figure, fmt_number, fmt_time, safe_link
+from .load import split_ids
+from .paths import TEMPLATES_DIR
+
+TITLE = "The CSTO answered Kazakhstan within hours. Armenia's appeals brought no troops."
+SUBTITLE = "The Collective Security Treaty Organization and the appeals for help of its members, 2010-2025"
+
+# Exhibits in reading order: their numbers are fixed here so that every notebook numbers alike.
+FIGURES = ["timeline", "contributions", "series"]
+TABLES = ["events", "cases", "positions", "claims", "figures", "next"]
+
+VOICES = OrderedDict([("armenian_government", "Armenian government"), ("armenian_opposition", "Armenian opposition"),
+                      ("expert", "Experts"), ("member_state", "Other member states"), ("csto", "The CSTO")])
+SERIES = OrderedDict([("force_size", "Force size"), ("death_toll", "Death toll"), ("detentions", "Detentions")])
+
+
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR / "sections")), autoescape=select_autoescape(default=True),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(date=fmt_date, number=fmt_number, link=safe_link)
+    env.tests["known"] = lambda value: value is not None and not pd.isna(value)
+    return env
+
+
+ENV = _env()
+
+
+def _render(name: str, b: Briefing, **context) -> Markup:
+    template = ENV.get_template(f"{name}.html.j2")
+    label = b.data.codebook.label
+    return Markup(template.render(b=b, cite=lambda ids: cite(b.source_numbers, ids), label=label,
+                                  fmt_time=fmt_time, fmt_figure=fmt_figure, **context))
+
+
+def _figure(b: Briefing, key: str, fig, caption: str, alt: str, source_ids: list[str]) -> Markup:
+    """A numbered figure: the chart as embedded SVG, its caption and source line; also saved to figures_dir."""
+    number = FIGURES.index(key) + 1
+    svg = charts.svg_bytes(fig)
+    if b.figures_dir is not None:
+        charts.save(fig, b.figures_dir, f"figure{number}_{key}")
+    plt.close(fig)
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    return _render("_figure", b, number=number, uri=uri, caption=caption, alt=alt,
+                   sources=list(dict.fromkeys(source_ids)))
+
+
+def _table_number(key: str) -> int:
+    return TABLES.index(key) + 1
+
+
+def show(html: Markup) -> None:
+    """Display a section in the notebook (and so in the report) as HTML."""
+    from IPython.display import HTML, display
+
+    display(HTML(str(html)))
+
+
+# -- sections ------------------------------------------------------------------------------------
+
+def title_block(b: Briefing, edition: str = "") -> Markup:
+    return _render("title", b, title=TITLE, subtitle=SUBTITLE, edition=edition)
+
+
+def key_points(b: Briefing) -> Markup:
+    return _render("key_points", b, points=narrative.key_points(b))
+
+
+def timeline(b: Briefing) -> Markup:
+    events = b.events
+    chart_events = events[events["case_id"] != ""]
+    fig = _figure(b, "timeline", charts.timeline_chart(chart_events, b.as_of),
+                  caption=f"Key events as known on {fmt_date(b.as_of)}: Kazakhstan by day, Armenia by month.",
+                  alt="Two timelines. Top: Kazakhstan, 1 to 21 January 2022, from the protests and Tokayev's appeal to the "
+                      "last troops leaving. Bottom: Armenia's requests of 2021 and 2022 and its later steps away from the CSTO.",
+                  source_ids=[i for s in chart_events[chart_events["headline"] != ""]["source_ids"] for i in split_ids(s)])
+    return _render("timeline", b, figure=fig, events=events, table=_table_number("events"))
+
+
+def appeals(b: Briefing) -> Markup:
+    return _render("appeals", b, cases=b.cases.sort_values("appeal_date"), table=_table_number("cases"),
+                   vocab=b.data.codebook.vocabularies)
+
+
+def positions(b: Briefing) -> Markup:
+    pos = b.positions[b.positions["case_id"] == narrative.FOCUS].sort_values("state_iso3")
+    names = dict(zip(b.data.states["iso3"], b.data.states["name_en"]))
+    states = b.data.states.set_index("iso3")
+    fig = _figure(b, "contributions", charts.contributions_chart(pos, names),
+                  caption=f"Troops sent to Kazakhstan by member state, as known on {fmt_date(b.as_of)}. "
+                          "Hatched: troops were sent but no number was published.",
+                  alt="Horizontal bars of troops by member state; Belarus and Russia are drawn hatched because their "
+                      "numbers were never published; Kazakhstan, the host, sent none to the force.",
+                  source_ids=[i for s in pos["source_ids"] for i in split_ids(s)])
+    return _render("positions", b, figure=fig, positions=pos, states=states, table=_table_number("positions"))
+
+
+def commentary(b: Briefing) -> Markup:
+    quotes = b.commentary.copy()
+    quotes["_order"] = quotes["date"]
+    groups = [(label, quotes[quotes["voice"] == voice].sort_values("_order")) for voice, label in VOICES.items()]
+    return _render("commentary", b, groups=[(label, g) for label, g in groups if len(g)])
+
+
+def fact_check(b: Briefing) -> Markup:
+    article = b.data.source("jamnews-2022-01-seed")
+    return _render("fact_check", b, claims=b.claims, article=article, table=_table_number("claims"))
+
+
+def changing_figures(b: Briefing) -> Markup:
+    figures = b.figures
+    fig = _figure(b, "series", charts.series_chart(figures, SERIES),
+                  caption="Reported figures over time, each at the date it was reported. Filled blue: the figure used; "
+                          "grey: superseded; orange diamond: planned; red cross: disputed.",
+                  alt="Three small charts of reported values over time: the force's size, the death toll and detentions.",
+                  source_ids=[i for i in figures[figures["measure"].isin(list(SERIES))]["source_id"]])
+    used = set(b.latest_figures["figure_id"])
+    measures = OrderedDict()
+    for _, row in figures.iterrows():
+        measures.setdefault(row["measure"], []).append(row)
+    return _render("figures", b, figure=fig, measures=measures, used=used, table=_table_number("figures"))
+
+
+def next_steps(b: Briefing, after: str = "2022-01-31") -> Markup:
+    events = b.events[(b.events["date"] > after) & (b.events["case_id"] != "KAZ-2022-01")]
+    return _render("next", b, events=events, after=after, table=_table_number("next"))
+
+
+def methodology(b: Briefing, parameters: dict | None = None) -> Markup:
+    numbers = b.source_numbers
+    sources = b.data.sources.set_index("source_id").loc[list(numbers)].reset_index()
+    return _render("methodology", b, sources=sources, numbers=numbers, codebook=b.data.codebook,
+                   parameters=parameters or {"as_of": b.as_of.isoformat()})
