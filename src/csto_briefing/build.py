@@ -20,7 +20,7 @@ import nbformat
 from . import paths
 from .context import DEFAULT_AS_OF, parse_as_of
 from .formatting import fmt_date
-from .load import load_dataset
+from .load import VALIDATED_ENV, codebook_path, fingerprint, load_dataset
 from .sections import TITLE
 
 KERNEL = "python3"
@@ -147,6 +147,7 @@ def build(config: BuildConfig) -> list[Path]:
     parse_as_of(config.as_of)
     config.log(f"validating {paths.display_path(config.data_dir)}")
     load_dataset(config.data_dir)  # raises DataError before any kernel starts
+    os.environ[VALIDATED_ENV] = fingerprint(config.data_dir, codebook_path(config.data_dir))  # kernels skip re-validating
     config.report_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=config.report_dir))
     try:

@@ -9,7 +9,9 @@ returns typed pandas frames only once every table has passed.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,19 +137,41 @@ def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return out.reset_index()
 
 
+VALIDATED_ENV = "CSTO_BRIEFING_VALIDATED"  # fingerprint of data already validated by this build
+
+
+def fingerprint(data_dir: Path, codebook_path: Path) -> str:
+    """A hash of the codebook and every CSV in data_dir: equal fingerprints mean identical data."""
+    digest = hashlib.sha256(codebook_path.read_bytes())
+    for path in sorted(Path(data_dir).glob("*.csv")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def codebook_path(data_dir: Path) -> Path:
+    """The codebook beside the data if there is one, else the project's."""
+    local = Path(data_dir) / "codebook.yaml"
+    return local if local.is_file() else paths.CODEBOOK
+
+
 def load_dataset(data_dir: Path | None = None, codebook: Codebook | None = None) -> Dataset:
-    """Read and validate every table; raise DataError listing every problem, or return typed tables."""
+    """Read and validate every table; raise DataError listing every problem, or return typed tables.
+
+    When the build has validated these exact files already (same fingerprint in the environment),
+    the pandera checks are not run again in each notebook's kernel."""
     from .validate import validate_frames  # local import: validate imports this module
 
     data_dir = Path(data_dir or paths.DATA_DIR)
-    codebook = codebook or load_codebook(data_dir / "codebook.yaml" if (data_dir / "codebook.yaml").is_file() else None)
+    codebook = codebook or load_codebook(codebook_path(data_dir))
     raw: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     for name, table in codebook.tables.items():
         frame, found = read_raw(data_dir / table.file, table)
         raw[name] = frame
         problems.extend(found)
-    problems.extend(validate_frames(raw, codebook, data_dir))
+    if os.environ.get(VALIDATED_ENV) != fingerprint(data_dir, codebook_path(data_dir)):
+        problems.extend(validate_frames(raw, codebook, data_dir))
     if problems:
         raise DataError(problems)
     return Dataset(codebook, {name: _typed(raw[name], codebook.tables[name]) for name in raw}, data_dir)

@@ -1,0 +1,57 @@
+# csto-briefing: `make report` builds the briefing; `make test` runs the tests. `make` alone lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
+LAB_STAMP := $(VENV)/.installed-lab
+AS_OF ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help env report validate test lab clean lock check-system
+
+help: ## list the targets
+	@echo "csto-briefing: a reproducible briefing on the CSTO, Kazakhstan (2022) and Armenia's appeals"
+	@echo
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 20
+	@echo
+	@echo "  options: AS_OF=YYYY-MM-DD (make report AS_OF=2022-01-07)"
+
+check-system: ## check the system packages the build needs (Python 3.11+, Pango for the PDF)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
+	  { echo "error: Python 3.11 or newer is needed ($(PYTHON) is $$($(PYTHON) --version 2>&1)); set PYTHON=python3.11" >&2; exit 1; }
+	@$(PYTHON) -c 'import ctypes.util as u, sys; sys.exit(0 if u.find_library("pango-1.0") and u.find_library("pangoft2-1.0") else 1)' || \
+	  { echo "error: Pango is missing (the PDF engine, WeasyPrint, needs it)." >&2; \
+	    echo "       Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2; exit 1; }
+
+$(STAMP): requirements.lock pyproject.toml
+	@$(MAKE) --no-print-directory check-system
+	@echo "creating $(VENV) and installing the pinned dependencies (first run only, about a minute)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@rm -f $(VENV)/.installed-*[0-9] && touch $@
+
+env: $(STAMP) ## create .venv with the pinned dependencies (done by the other targets when needed)
+
+validate: $(STAMP) ## check every table in data/ against data/codebook.yaml
+	@$(BIN)/csto-briefing validate
+
+report: $(STAMP) ## build report/briefing.html, briefing.pdf, figures/ and the combined notebook
+	@$(BIN)/csto-briefing build $(if $(AS_OF),--as-of $(AS_OF))
+
+test: $(STAMP) ## run the tests (they build the briefing in a temporary folder)
+	@$(BIN)/python -m pytest
+
+$(LAB_STAMP): $(STAMP) requirements-lab.lock
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.lock
+	@touch $@
+
+lab: $(LAB_STAMP) ## open the notebooks in JupyterLab with the project's environment
+	@$(BIN)/jupyter lab notebooks/
+
+clean: ## remove build/ and the built report (keeps .venv)
+	rm -rf build report/briefing.* report/figures report/.staging-*
+
+lock: ## re-pin the dependencies after editing pyproject.toml (needs uv)
+	uv pip compile pyproject.toml --extra test --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --extra test --extra lab -c requirements.lock --python-version 3.11 -o requirements-lab.lock
