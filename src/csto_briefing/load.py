@@ -46,11 +46,12 @@ class DataError(Exception):
 LINE = "_line"  # index name: the line of the row as a spreadsheet numbers it (header = 1)
 
 
-def read_raw(path: Path, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read one table as strings, indexed by line number. Returns the frame and the problems found."""
+def read_raw(path: Path, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """Read one table as strings, indexed by line number. Returns the frame (None when the file
+    cannot be read at all) and the problems found."""
     shown = paths.display_path(path)
     problems: list[Problem] = []
-    empty = pd.DataFrame(columns=list(table.columns), dtype=str)
+    empty = None
     if not path.is_file():
         return empty, [Problem(shown, 0, "", f"file is missing (the codebook lists table '{table.name}')")]
     data = path.read_bytes()
@@ -164,7 +165,7 @@ def load_dataset(data_dir: Path | None = None, codebook: Codebook | None = None)
 
     data_dir = Path(data_dir or paths.DATA_DIR)
     codebook = codebook or load_codebook(codebook_path(data_dir))
-    raw: dict[str, pd.DataFrame] = {}
+    raw: dict[str, pd.DataFrame | None] = {}
     problems: list[Problem] = []
     for name, table in codebook.tables.items():
         frame, found = read_raw(data_dir / table.file, table)

@@ -116,7 +116,9 @@ def _column_checks(registry: _Registry, column: Column, codebook: Codebook, ids:
         checks.append(_element_check(registry, name, lambda v, a=allowed: v in a, _fixed(f"is not one of: {listing} (vocabulary '{column.vocab}')")))
     elif column.type in ("ref", "refs"):
         target_table, target_column = (column.ref or "").split(".")
-        known = ids.get(f"{target_table}.{target_column}", set())
+        if f"{target_table}.{target_column}" not in ids:
+            return checks  # the target table could not be read: its problem is reported, not every reference to it
+        known = ids[f"{target_table}.{target_column}"]
         target_file = f"data/{codebook.tables[target_table].file}"
         if column.type == "ref":
             checks.append(_element_check(registry, name, lambda v, k=known: v in k,
@@ -190,16 +192,17 @@ def _known_ids(frames: dict[str, pd.DataFrame], codebook: Codebook) -> dict[str,
             if column.ref:
                 target_table, target_column = column.ref.split(".")
                 frame = frames.get(target_table)
-                ids[column.ref] = set(frame[target_column]) if frame is not None and target_column in frame else set()
+                if frame is not None:
+                    ids[column.ref] = set(frame[target_column])
     return ids
 
 
-def validate_frames(frames: dict[str, pd.DataFrame], codebook: Codebook, data_dir: Path) -> list[Problem]:
-    """Every problem in the raw (string) frames, one Problem each."""
+def validate_frames(frames: dict[str, pd.DataFrame | None], codebook: Codebook, data_dir: Path) -> list[Problem]:
+    """Every problem in the raw (string) frames, one Problem each; None stands for a table that could not be read."""
     ids = _known_ids(frames, codebook)
     problems: list[Problem] = []
     for name, frame in frames.items():
-        if frame.empty:
+        if frame is None or frame.empty:
             continue
         registry = _Registry()
         schema = build_schema(name, codebook, ids, registry)
