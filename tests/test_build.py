@@ -1,0 +1,148 @@
+"""The built briefing, read back as a reader's tools would: the PDF with pypdf, the HTML as markup."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdf
+import pytest
+from fontTools.ttLib import TTFont
+
+from csto_briefing import paths
+from csto_briefing.load import load_dataset
+
+A4 = (595.3, 841.9)
+SECTION_TITLES = ["Key points", "Timeline", "Appeals and responses", "Member-state positions", "Commentary",
+                  "Checking the source article", "Figures that changed", "What happened next",
+                  "Methodology, data and sources"]
+
+
+@pytest.fixture(scope="module")
+def pdf(built: Path) -> pypdf.PdfReader:
+    return pypdf.PdfReader(built / "briefing.pdf")
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf: pypdf.PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in pdf.pages)
+
+
+def test_outputs_are_written(built: Path):
+    names = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+    assert {"briefing.html", "briefing.pdf", "briefing.ipynb"} <= set(names)
+    for stem in ("figure1_timeline", "figure2_contributions", "figure3_series"):
+        assert f"figures/{stem}.svg" in names and f"figures/{stem}.png" in names
+
+
+def test_pdf_pages_are_a4(pdf: pypdf.PdfReader):
+    assert len(pdf.pages) > 5
+    for page in pdf.pages:
+        assert (round(float(page.mediabox.width), 1), round(float(page.mediabox.height), 1)) == A4
+
+
+def test_pdf_holds_every_section_title_and_the_as_of_date(pdf_text: str):
+    flat = re.sub(r"\s+", " ", pdf_text)
+    for title in SECTION_TITLES:
+        assert title in flat
+    assert "Information as of 31 December 2025" in flat
+
+
+def test_pdf_has_names_in_armenian_and_russian_script_as_in_the_data(pdf_text: str):
+    data = load_dataset()
+    flat = re.sub(r"\s+", " ", pdf_text)
+    for _, state in data.states[data.states["csto_member"] == "yes"].iterrows():
+        assert state["name_hy"] in flat and state["name_ru"] in flat
+
+
+def _embedded_fonts(pdf: pypdf.PdfReader) -> set[str]:
+    fonts = set()
+    for page in pdf.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            if descriptor is not None and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                fonts.add(str(font["/BaseFont"]).split("+")[-1])
+    return fonts
+
+
+def test_pdf_embeds_a_font_with_armenian_glyphs(pdf: pypdf.PdfReader):
+    embedded = _embedded_fonts(pdf)
+    assert "DejaVu-Sans" in embedded, embedded
+    from matplotlib import get_data_path
+
+    cmap = TTFont(Path(get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf").getBestCmap()
+    armenian = "".join(load_dataset().states["name_hy"])
+    assert all(ord(ch) in cmap for ch in armenian if not ch.isspace())
+
+
+def _drawing_operators(page: pypdf.PageObject) -> int:
+    content = page.get_contents()
+    data = content.get_data() if content is not None else b""
+    return len(re.findall(rb"\s(?:l|c|re)\s", data))
+
+
+def test_pdf_draws_each_chart_on_the_page_of_its_caption(pdf: pypdf.PdfReader):
+    for number in (1, 2, 3):
+        pages = [p for p in pdf.pages if f"Figure {number}." in p.extract_text()]
+        assert pages, f"no caption for Figure {number}"
+        assert _drawing_operators(pages[0]) > 100, f"Figure {number}: no vector chart drawn"
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.loads: list[str] = []  # resources the browser fetches on opening the page
+        self.links: list[str] = []  # links the reader clicks
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name == "href" and tag == "a":
+                self.links.append(value or "")
+            elif name in ("src", "href", "srcset", "poster", "data"):
+                self.loads.append(value or "")
+
+
+def test_html_loads_nothing_remote(built: Path):
+    html = (built / "briefing.html").read_text(encoding="utf-8")
+    parser = _Refs()
+    parser.feed(html)
+    assert parser.loads and all(v.startswith("data:") for v in parser.loads), [v for v in parser.loads if not v.startswith("data:")]
+    assert "script" not in parser.tags
+    without_links = re.sub(r'<a [^>]*href="[^"]*"', "<a", html)
+    assert not re.search(r"(https?:)?//[a-z0-9.-]+\.[a-z]{2,}", re.sub(r"data:[^\"')]+", "", without_links.split("<main>", 1)[0]))
+    assert not re.search(r"url\((?!data:)", html) and "@import" not in html
+    assert any(link.startswith("https://") for link in parser.links)  # the sources are clickable
+
+
+def test_every_notebook_is_stored_without_outputs():
+    for path in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, path.name
+
+
+def test_every_notebook_has_one_parameters_cell_with_as_of():
+    for path in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(tagged) == 1 and "as_of = " in "".join(tagged[0]["source"]), path.name
+
+
+@pytest.mark.parametrize("notebook", sorted(p.name for p in paths.NOTEBOOKS_DIR.glob("*.ipynb")))
+def test_each_notebook_reflects_a_non_default_as_of(notebook: str, tmp_path: Path):
+    import papermill
+
+    out = tmp_path / notebook
+    papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / notebook), str(out), parameters={"as_of": "2022-01-07"},
+                               kernel_name="python3", progress_bar=False, cwd=str(paths.NOTEBOOKS_DIR))
+    nb = json.loads(out.read_text(encoding="utf-8"))
+    html = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    assert "7 January 2022" in html
+    assert "31 December 2025" not in html
