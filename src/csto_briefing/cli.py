@@ -23,6 +23,13 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dictionary(args: argparse.Namespace) -> int:
+    from .codebook import data_dictionary_markdown, load_codebook
+
+    print(data_dictionary_markdown(load_codebook()), end="")
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
     from .build import BuildConfig, BuildError, build
 
@@ -61,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="check every table in data/ against data/codebook.yaml")
     v.add_argument("--data", help="data folder (default: data/)")
     v.set_defaults(func=_validate)
+    d = sub.add_parser("dictionary", help="print the data dictionary (Markdown) generated from data/codebook.yaml")
+    d.set_defaults(func=_dictionary)
     b = sub.add_parser("build", help="validate, execute the notebooks and export report/briefing.html and .pdf")
     b.add_argument("--as-of", default=DEFAULT_AS_OF, help=f"date the briefing is as of, YYYY-MM-DD (default {DEFAULT_AS_OF})")
     b.add_argument("--data", help="data folder (default: data/)")

@@ -89,3 +89,28 @@ def load_codebook(path: Path | None = None) -> Codebook:
             if rule.table not in tables or cond["column"] not in tables[rule.table].columns:
                 raise CodebookError(f"{where}: rule {rule.message!r} names an unknown column {rule.table}.{cond['column']}")
     return Codebook(vocabularies, tables, rules)
+
+
+def data_dictionary_markdown(codebook: Codebook) -> str:
+    """The README's data dictionary, generated from the codebook (so the two never drift apart)."""
+    out: list[str] = []
+    for table in codebook.tables.values():
+        out.append(f"### `data/{table.file}`: {table.title}\n")
+        out.append(f"{table.description} Key: {', '.join(f'`{k}`' for k in table.key)}.\n")
+        out.append("| column | type | required | meaning |")
+        out.append("|---|---|---|---|")
+        for column in table.columns.values():
+            kind = column.type
+            if column.vocab:
+                kind = f"one of {', '.join(f'`{v}`' for v in codebook.vocabularies[column.vocab])}"
+            elif column.ref:
+                kind = f"{'ids' if column.type == 'refs' else 'id'} from `{column.ref}`" + (" (`;`-separated)" if column.type == "refs" else "")
+            out.append(f"| `{column.name}` | {kind} | {'yes' if column.required else ''} | {column.description} |")
+        out.append("")
+    out.append("### Vocabularies\n")
+    for name, values in codebook.vocabularies.items():
+        out.append(f"- **{name}**: " + "; ".join(f"`{v}`: {m}" for v, m in values.items()))
+    out.append("\n### Rules across columns\n")
+    for rule in codebook.rules:
+        out.append(f"- `{rule.table}`: {rule.message}.")
+    return "\n".join(out) + "\n"
