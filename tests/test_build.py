@@ -146,3 +146,34 @@ def test_each_notebook_reflects_a_non_default_as_of(notebook: str, tmp_path: Pat
     html = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] for o in c.get("outputs", []))
     assert "7 January 2022" in html
     assert "31 December 2025" not in html
+
+
+def test_a_failing_cell_stops_the_build_with_notebook_cell_and_error(tmp_path: Path):
+    import subprocess
+    import sys
+
+    import nbformat
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    params = nbformat.v4.new_code_cell('as_of = "2025-12-31"\ndata_dir = ""\nfigures_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    good = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell("x = 1")])
+    bad = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell("x = 1"),
+                                          nbformat.v4.new_code_cell("raise ValueError('broken on purpose')")])
+    for nb in (good, bad):
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(good, notebooks / "01_good.ipynb")
+    nbformat.write(bad, notebooks / "02_bad.ipynb")
+    report = tmp_path / "report"
+    report.mkdir()
+    (report / "briefing.pdf").write_bytes(b"last good report")
+    result = subprocess.run([sys.executable, "-m", "csto_briefing.cli", "build", "--notebooks", str(notebooks),
+                             "--out", str(report), "--build-dir", str(tmp_path / "build")], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"error: {notebooks / '02_bad.ipynb'}: cell 3: ValueError: broken on purpose" in result.stderr
+    assert f"kept at {tmp_path / 'build' / '02_bad.ipynb'}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "build" / "02_bad.ipynb").is_file()
+    assert sorted(p.name for p in report.iterdir()) == ["briefing.pdf"]
+    assert (report / "briefing.pdf").read_bytes() == b"last good report"

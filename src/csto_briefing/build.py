@@ -68,7 +68,8 @@ def execute(config: BuildConfig, figures_dir: Path) -> list[Path]:
         try:
             papermill.execute_notebook(
                 str(source), str(target), parameters={**config.parameters, "figures_dir": str(figures_dir)},
-                kernel_name=KERNEL, progress_bar=False, log_output=False, cwd=str(config.notebooks_dir))
+                kernel_name=KERNEL, progress_bar=False, log_output=False, cwd=str(config.notebooks_dir),
+                extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no kernel start-up chatter in the build log
         except PapermillExecutionError as exc:
             cell = _failed_cell_number(target, exc.cell_index)
             raise BuildError(

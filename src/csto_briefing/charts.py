@@ -42,18 +42,23 @@ def _lane(ax, events: pd.DataFrame, start: datetime, end: datetime, title: str, 
     ax.set_title(title)
     ax.axhline(0, color="#bbbbbb", linewidth=1, zorder=0)
     shown = events[[start <= _event_time(r) <= end for _, r in events.iterrows()]]
-    levels = [0.9, -0.9, 1.7, -1.7]
-    for i, (_, row) in enumerate(shown[shown["headline"] != ""].iterrows()):
+    levels = [0.8, -0.8, 1.6, -1.6, 2.4, -2.4]
+    span = (end - start).total_seconds()
+    placed: list[tuple[datetime, float]] = []
+    for _, row in shown[shown["headline"] != ""].iterrows():
         when = _event_time(row)
         marker, colour = EVENT_MARKERS.get(row["event_type"], ("o", GREY))
-        level = levels[i % len(levels)]
+        # the first level whose labels nearby leave room for this one (labels are about 16% of the width)
+        near = {lvl for t, lvl in placed if abs((when - t).total_seconds()) < 0.16 * span}
+        level = next((lvl for lvl in levels if lvl not in near), levels[len(placed) % len(levels)])
+        placed.append((when, level))
         ax.plot([when, when], [0, level * 0.85], color="#999999", linewidth=0.6, zorder=1)
         ax.plot(when, 0, marker=marker, color=colour, markersize=7, zorder=3, markeredgecolor="white", markeredgewidth=0.6)
         ax.annotate(row["headline"], (when, level), ha="center", va="center", fontsize=7.5,
                     bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="#cccccc", linewidth=0.5))
     for _, row in shown[shown["headline"] == ""].iterrows():
         ax.plot(_event_time(row), 0, marker="|", color=GREY, markersize=6, zorder=2)
-    ax.set_ylim(-2.2, 2.2)
+    ax.set_ylim(-2.9, 2.9)
     ax.set_xlim(start, end)
     ax.yaxis.set_visible(False)
     ax.spines["left"].set_visible(False)
@@ -64,7 +69,7 @@ def _lane(ax, events: pd.DataFrame, start: datetime, end: datetime, title: str, 
 def timeline_chart(events: pd.DataFrame, as_of: date) -> Figure:
     """Two lanes: Kazakhstan, January 2022, by day; Armenia's appeals 2021-2025, by month."""
     _style()
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.2, 5.0), gridspec_kw={"hspace": 0.55})
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.2, 6.2), gridspec_kw={"hspace": 0.45})
     kaz = events[events["case_id"] == "KAZ-2022-01"]
     _lane(top, kaz, datetime(2022, 1, 1), datetime(2022, 1, 21), "Kazakhstan, January 2022 (by day)", "%d %b",
           mdates.DayLocator(interval=2))
@@ -122,7 +127,8 @@ def series_chart(figures: pd.DataFrame, measures: dict[str, str]) -> Figure:
             prefix = {"about": "~", "over": ">", "at_least": "≥", "at_most": "≤", "almost": "<"}.get(row["qualifier"], "")
             ax.annotate(f"{prefix}{row['value']:,.0f}", (row["_when"], row["value"]), textcoords="offset points",
                         xytext=(0, 6), ha="center", fontsize=7)
-        ax.plot(series["_when"], series["value"], color="#cccccc", linewidth=0.8, zorder=0)
+        line = series[series["status"] != "disputed"]
+        ax.plot(line["_when"], line["value"], color="#cccccc", linewidth=0.8, zorder=0)
         span = (series["_when"].max() - series["_when"].min()).days
         ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=4))
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y" if span < 120 else "%b\n%Y"))
