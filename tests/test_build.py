@@ -177,3 +177,16 @@ def test_a_failing_cell_stops_the_build_with_notebook_cell_and_error(tmp_path: P
     assert (tmp_path / "build" / "02_bad.ipynb").is_file()
     assert sorted(p.name for p in report.iterdir()) == ["briefing.pdf"]
     assert (report / "briefing.pdf").read_bytes() == b"last good report"
+
+
+def test_jupyter_nbconvert_reaches_the_briefing_exporter(built: Path, tmp_path: Path):
+    import subprocess
+    import sys
+
+    jupyter = Path(sys.executable).with_name("jupyter")
+    result = subprocess.run([str(jupyter), "nbconvert", "--to", "briefing", str(built / "briefing.ipynb"),
+                             "--output-dir", str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "briefing.html").read_text(encoding="utf-8")
+    assert "Information as of 31 December 2025" in html
+    assert "<script" not in html and 'class="jp-InputArea' not in html

@@ -2,33 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 
 import pandas as pd
 
-from .validate import parse_partial_date
-
-
-def period_end(value: str) -> date:
-    """The last day a partial date can mean: '2022' -> 2022-12-31, '2022-01' -> 2022-01-31."""
-    parsed = parse_partial_date(value)
-    if parsed is None:
-        raise ValueError(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = parsed
-    if day:
-        return date(year, month or 1, day)
-    if month:
-        return date(year, month, calendar.monthrange(year, month)[1])
-    return date(year, 12, 31)
-
-
-def period_start(value: str) -> date:
-    parsed = parse_partial_date(value)
-    if parsed is None:
-        raise ValueError(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
-    year, month, day = parsed
-    return date(year, month or 1, day or 1)
+from .dates import period_end, period_start
 
 
 def known_by(frame: pd.DataFrame, column: str, as_of: date) -> pd.DataFrame:

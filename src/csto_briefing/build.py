@@ -11,7 +11,9 @@ import shutil
 import sys
 import tempfile
 import time
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +41,7 @@ class BuildConfig:
     build_dir: Path = paths.BUILD_DIR
     report_dir: Path = paths.REPORT_DIR
     pdf: bool = True
+    workers: int = 0  # notebooks executed at once; 0: one per core
     log: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr, flush=True))
 
     @property
@@ -53,31 +56,47 @@ def notebooks(folder: Path) -> list[Path]:
     return found
 
 
-def execute(config: BuildConfig, figures_dir: Path) -> list[Path]:
-    """Run every notebook through papermill into build_dir; stop at the first failing cell."""
+def _run_notebook(source: Path, target: Path, parameters: dict[str, str], cwd: Path) -> float:
+    """Execute one notebook (in a worker process); a failing cell becomes a one-line BuildError."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(source), str(target), parameters=parameters, kernel_name=KERNEL, progress_bar=False, log_output=False,
+            cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no kernel start-up chatter in the log
+    except PapermillExecutionError as exc:
+        cell = _failed_cell_number(target, exc.cell_index)
+        raise BuildError(
+            f"{paths.display_path(source)}: cell {cell}: {exc.ename}: {exc.evalue}\n"
+            f"  the executed notebook, with the error, is kept at {paths.display_path(target)}") from None
+    return time.perf_counter() - started
+
+
+def execute(config: BuildConfig, figures_dir: Path) -> list[Path]:
+    """Run every notebook through papermill into build_dir, in parallel on the machine's cores.
+
+    The first failing notebook stops the build: notebooks not yet started are cancelled."""
     sources = notebooks(config.notebooks_dir)
     config.build_dir.mkdir(parents=True, exist_ok=True)
-    executed = []
-    for i, source in enumerate(sources, start=1):
-        target = config.build_dir / source.name
-        started = time.perf_counter()
-        config.log(f"[{i}/{len(sources)}] executing {paths.display_path(source)}")
+    parameters = {**config.parameters, "figures_dir": str(figures_dir)}
+    targets = {source: config.build_dir / source.name for source in sources}
+    workers = max(1, min(len(sources), config.workers or os.cpu_count() or 1))
+    config.log(f"executing {len(sources)} notebooks from {paths.display_path(config.notebooks_dir)} ({workers} at a time)")
+    done = 0
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_run_notebook, source, targets[source], parameters, config.notebooks_dir): source
+                   for source in sources}
         try:
-            papermill.execute_notebook(
-                str(source), str(target), parameters={**config.parameters, "figures_dir": str(figures_dir)},
-                kernel_name=KERNEL, progress_bar=False, log_output=False, cwd=str(config.notebooks_dir),
-                extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no kernel start-up chatter in the build log
-        except PapermillExecutionError as exc:
-            cell = _failed_cell_number(target, exc.cell_index)
-            raise BuildError(
-                f"{paths.display_path(source)}: cell {cell}: {exc.ename}: {exc.evalue}\n"
-                f"  the executed notebook, with the error, is kept at {paths.display_path(target)}") from None
-        config.log(f"      done in {time.perf_counter() - started:.1f} s")
-        executed.append(target)
-    return executed
+            for future in as_completed(futures):
+                seconds = future.result()
+                done += 1
+                config.log(f"[{done}/{len(sources)}] {paths.display_path(futures[future])} ({seconds:.1f} s)")
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [targets[source] for source in sources]
 
 
 def _failed_cell_number(executed: Path, papermill_index: int) -> int:

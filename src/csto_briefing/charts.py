@@ -49,7 +49,7 @@ def _lane(ax, events: pd.DataFrame, start: datetime, end: datetime, title: str, 
         when = _event_time(row)
         marker, colour = EVENT_MARKERS.get(row["event_type"], ("o", GREY))
         # the first level whose labels nearby leave room for this one (labels are about 16% of the width)
-        near = {lvl for t, lvl in placed if abs((when - t).total_seconds()) < 0.16 * span}
+        near = {lvl for t, lvl in placed if abs((when - t).total_seconds()) < 0.2 * span}
         level = next((lvl for lvl in levels if lvl not in near), levels[len(placed) % len(levels)])
         placed.append((when, level))
         ax.plot([when, when], [0, level * 0.85], color="#999999", linewidth=0.6, zorder=1)

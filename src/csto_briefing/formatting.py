@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 
 from .load import split_ids
-from .validate import parse_partial_date
+from .dates import parse_partial_date
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]

@@ -29,6 +29,8 @@ TABLES = ["events", "cases", "positions", "claims", "figures", "next"]
 
 VOICES = OrderedDict([("armenian_government", "Armenian government"), ("armenian_opposition", "Armenian opposition"),
                       ("expert", "Experts"), ("member_state", "Other member states"), ("csto", "The CSTO")])
+BASIS_LABELS = {"cst-art2": "Treaty, Art. 2", "cst-art4": "Treaty, Art. 4", "ru-arm-1997": "1997 Armenia-Russia treaty",
+                "none": "none invoked"}
 SERIES = OrderedDict([("force_size", "Force size"), ("death_toll", "Death toll"), ("detentions", "Detentions")])
 
 
@@ -96,7 +98,7 @@ def timeline(b: Briefing) -> Markup:
 
 def appeals(b: Briefing) -> Markup:
     return _render("appeals", b, cases=b.cases.sort_values("appeal_date"), table=_table_number("cases"),
-                   vocab=b.data.codebook.vocabularies)
+                   vocab=b.data.codebook.vocabularies, basis_labels=BASIS_LABELS)
 
 
 def positions(b: Briefing) -> Markup:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, available_timezones
@@ -21,31 +20,11 @@ import pandera.pandas as pa
 
 from . import paths
 from .codebook import Codebook, Column, Rule
+from .dates import date_precision_of, parse_partial_date
 from .load import LINE, Problem, split_ids
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-
-
-def parse_partial_date(value: str) -> tuple[int, int | None, int | None] | None:
-    """(year, month, day) of 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' if it is a real calendar date, else None."""
-    match = DATE_RE.match(value)
-    if not match:
-        return None
-    year, month, day = (int(g) if g else None for g in match.groups())
-    try:
-        date(year, month or 1, day or 1)
-    except ValueError:
-        return None
-    return year, month, day
-
-
-def date_precision_of(value: str) -> str | None:
-    parsed = parse_partial_date(value)
-    if parsed is None:
-        return None
-    return "day" if parsed[2] else "month" if parsed[1] else "year"
 
 
 @cache
