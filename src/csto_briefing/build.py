@@ -20,10 +20,9 @@ from pathlib import Path
 import nbformat
 
 from . import paths
-from .context import DEFAULT_AS_OF, parse_as_of
+from .context import DEFAULT_AS_OF, TITLE, parse_as_of
 from .formatting import fmt_date
 from .load import VALIDATED_ENV, codebook_path, fingerprint, load_dataset
-from .sections import TITLE
 
 KERNEL = "python3"
 SKIP_TAGS = {"parameters", "injected-parameters", "explore"}  # cells whose outputs stay out of the report
@@ -90,7 +89,12 @@ def execute(config: BuildConfig, figures_dir: Path) -> list[Path]:
                    for source in sources}
         try:
             for future in as_completed(futures):
-                seconds = future.result()
+                try:
+                    seconds = future.result()
+                except BuildError:
+                    raise
+                except Exception as exc:  # the kernel did not start, died, timed out ...
+                    raise BuildError(f"{paths.display_path(futures[future])}: {type(exc).__name__}: {exc}") from None
                 done += 1
                 config.log(f"[{done}/{len(sources)}] {paths.display_path(futures[future])} ({seconds:.1f} s)")
         except BaseException:
@@ -156,9 +160,25 @@ def font_css() -> str:
 
 
 def write_pdf(html: str, target: Path) -> None:
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
 
-    HTML(string=html, base_url=str(paths.ROOT)).write_pdf(target)
+        HTML(string=html, base_url=str(paths.ROOT)).write_pdf(target)
+    except Exception as exc:  # the engine's own errors vary (OSError for a missing Pango, ValueError, ...)
+        raise BuildError(f"the PDF engine (WeasyPrint) failed: {type(exc).__name__}: {exc}") from None
+
+
+def contain(build_dir: Path) -> dict[str, str]:
+    """Point every cache and runtime folder of the tools at build_dir/.cache, so that a build writes only under
+    build/, report/ and the temporary folder; returns what was set (kernels inherit it)."""
+    cache = build_dir / ".cache"
+    wanted = {"MPLCONFIGDIR": cache / "matplotlib", "XDG_CACHE_HOME": cache, "JUPYTER_RUNTIME_DIR": cache / "jupyter-runtime",
+              "IPYTHONDIR": cache / "ipython", "PYTHONPYCACHEPREFIX": cache / "pycache"}
+    for folder in wanted.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    values = {name: str(folder) for name, folder in wanted.items()}
+    os.environ.update(values)
+    return values
 
 
 def build(config: BuildConfig) -> list[Path]:
@@ -168,10 +188,12 @@ def build(config: BuildConfig) -> list[Path]:
     config.log(f"validating {paths.display_path(config.data_dir)}")
     load_dataset(config.data_dir)  # raises DataError before any kernel starts
     os.environ[VALIDATED_ENV] = fingerprint(config.data_dir, codebook_path(config.data_dir))  # kernels skip re-validating
+    contain(config.build_dir)
     config.report_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=config.report_dir))
     try:
         figures_dir = staging / "figures"
+        figures_dir.mkdir()
         executed = execute(config, figures_dir)
         config.log("combining and exporting HTML")
         combined = combine(executed, config)

@@ -54,7 +54,7 @@ def _lane(ax, events: pd.DataFrame, start: datetime, end: datetime, title: str, 
         placed.append((when, level))
         ax.plot([when, when], [0, level * 0.85], color="#999999", linewidth=0.6, zorder=1)
         ax.plot(when, 0, marker=marker, color=colour, markersize=7, zorder=3, markeredgecolor="white", markeredgewidth=0.6)
-        ax.annotate(row["headline"], (when, level), ha="center", va="center", fontsize=7.5,
+        ax.annotate(row["headline"], (when, level), ha="center", va="center", fontsize=7.5, parse_math=False,
                     bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="#cccccc", linewidth=0.5))
     for _, row in shown[shown["headline"] == ""].iterrows():
         ax.plot(_event_time(row), 0, marker="|", color=GREY, markersize=6, zorder=2)
@@ -97,8 +97,8 @@ def contributions_chart(positions: pd.DataFrame, state_names: dict[str, str]) ->
         else:
             label = {"not_applicable": "host state: no troops to the force",
                      "pending_approval": "awaiting parliament's approval"}.get(row["troops_status"], row["troops_status"])
-            ax.text(known_max * 0.02, i, label, va="center", fontsize=8, color="#333333", style="italic")
-        ax.text(-known_max * 0.02, i, name, va="center", ha="right", fontsize=8.5)
+            ax.text(known_max * 0.02, i, label, va="center", fontsize=8, color="#333333", style="italic", parse_math=False)
+        ax.text(-known_max * 0.02, i, name, va="center", ha="right", fontsize=8.5, parse_math=False)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     ax.set_xlim(0, known_max * 1.6)

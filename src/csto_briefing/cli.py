@@ -31,8 +31,9 @@ def _dictionary(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import BuildConfig, BuildError, build
+    from .build import BuildConfig, BuildError, build, contain
 
+    contain(Path(args.build_dir).resolve() if args.build_dir else paths.BUILD_DIR)  # before matplotlib is imported
     config = BuildConfig(as_of=args.as_of)
     if args.data:
         config.data_dir = Path(args.data).resolve()

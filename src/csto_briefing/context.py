@@ -13,6 +13,8 @@ from . import asof
 from .load import Dataset, load_dataset, split_ids
 
 DEFAULT_AS_OF = "2025-12-31"
+TITLE = "The CSTO answered Kazakhstan within hours. Armenia's appeals brought no troops."
+SUBTITLE = "The Collective Security Treaty Organization and the appeals for help of its members, 2010-2025"
 
 
 def parse_as_of(value: str | date) -> date:

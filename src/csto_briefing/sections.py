@@ -15,13 +15,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import charts, narrative
-from .context import Briefing
+from .context import SUBTITLE, TITLE, Briefing
 from .formatting import cite, fmt_date, fmt_figure, fmt_number, fmt_time, safe_link
 from .load import split_ids
 from .paths import TEMPLATES_DIR
 
-TITLE = "The CSTO answered Kazakhstan within hours. Armenia's appeals brought no troops."
-SUBTITLE = "The Collective Security Treaty Organization and the appeals for help of its members, 2010-2025"
 
 # Exhibits in reading order: their numbers are fixed here so that every notebook numbers alike.
 FIGURES = ["timeline", "contributions", "series"]

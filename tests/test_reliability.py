@@ -1,0 +1,224 @@
+"""Reliability: a failure at any stage keeps the last good report; data text is only ever shown as text;
+the build needs no network and writes only under its build folder, its report folder and its temporary folder."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pypdf
+import pytest
+
+from csto_briefing import build as build_module
+from csto_briefing import paths
+from csto_briefing.build import BuildConfig, BuildError, build
+from csto_briefing.formatting import safe_link
+
+from .conftest import edit_cell
+
+CLI = [sys.executable, "-m", "csto_briefing.cli"]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def last_good_report(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "briefing.pdf").write_bytes(b"%PDF last good")
+    (folder / "briefing.html").write_text("<p>last good</p>", encoding="utf-8")
+    (folder / "figures").mkdir(exist_ok=True)
+    (folder / "figures" / "figure1_timeline.svg").write_text("<svg/>", encoding="utf-8")
+    return folder
+
+
+def tiny_notebooks(folder: Path, extra: str = "") -> Path:
+    """One notebook that renders the title block (and runs `extra`): a fast stand-in for notebooks/."""
+    folder.mkdir(parents=True, exist_ok=True)
+    params = nbformat.v4.new_code_cell('as_of = "2025-12-31"\ndata_dir = ""\nfigures_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    cells = [params, nbformat.v4.new_code_cell(
+        "from csto_briefing import sections\nfrom csto_briefing.context import Briefing\n"
+        "b = Briefing.load(as_of, data_dir or None, figures_dir or None)\nsections.show(sections.title_block(b))")]
+    if extra:
+        cells.append(nbformat.v4.new_code_cell(extra))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, folder / "01_title.ipynb")
+    return folder
+
+
+def test_pdf_engine_failure_keeps_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import weasyprint
+
+    report = last_good_report(tmp_path / "report")
+    before = snapshot(report)
+
+    def broken(*args, **kwargs):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", broken)
+    config = BuildConfig(notebooks_dir=tiny_notebooks(tmp_path / "nb"), report_dir=report, build_dir=tmp_path / "build",
+                         log=lambda line: None)
+    with pytest.raises(BuildError, match=r"^the PDF engine \(WeasyPrint\) failed: OSError: cannot load library 'libpango-1.0-0'$"):
+        build(config)
+    assert snapshot(report) == before
+    assert not list(report.glob(".staging-*"))
+
+
+def test_a_successful_build_replaces_the_report(tmp_path: Path):
+    report = last_good_report(tmp_path / "report")
+    config = BuildConfig(notebooks_dir=tiny_notebooks(tmp_path / "nb"), report_dir=report, build_dir=tmp_path / "build",
+                         log=lambda line: None)
+    build(config)
+    assert (report / "briefing.pdf").read_bytes().startswith(b"%PDF-")
+    assert not (report / "figures" / "figure1_timeline.svg").exists()  # the figures folder is replaced whole
+    assert not list(report.glob(".staging-*"))
+
+
+def test_ctrl_c_during_the_notebooks_keeps_the_report(tmp_path: Path):
+    report = last_good_report(tmp_path / "report")
+    before = snapshot(report)
+    notebooks = tiny_notebooks(tmp_path / "nb", extra="import time\ntime.sleep(60)")
+    proc = subprocess.Popen([*CLI, "build", "--notebooks", str(notebooks), "--out", str(report),
+                             "--build-dir", str(tmp_path / "build")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "build" / "01_title.ipynb").exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(2)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted; the report was not changed" in stderr
+    assert snapshot(report) == before
+    assert not list(report.glob(".staging-*"))
+
+
+def test_only_web_addresses_become_links():
+    assert str(safe_link("https://example.org/a?b=1&c=2")) == '<a href="https://example.org/a?b=1&amp;c=2">https://example.org/a?b=1&amp;c=2</a>'
+    assert str(safe_link("javascript:alert(1)")) == "javascript:alert(1)"
+    assert str(safe_link("ftp://example.org/<b>")) == "ftp://example.org/&lt;b&gt;"
+
+
+def test_a_non_web_source_address_is_refused_by_validation(data_copy: Path):
+    from csto_briefing.validate import validate
+
+    line = edit_cell(data_copy / "sources.csv", "tass-2022-01-06", "url", "javascript:alert(1)")
+    assert f"{data_copy / 'sources.csv'}:{line}: url: 'javascript:alert(1)' is not a web address (http:// or https://...)" in \
+        [str(p) for p in validate(data_copy)]
+
+
+PAYLOADS = {
+    "q-marukyan": "<script>alert('x')</script> and <img src=x onerror=alert(1)>",
+    "q-ghevondyan": "[click](javascript:alert(1)) <a href=\"javascript:alert(2)\">link</a>",
+    "q-pashinyan-speed": "*bold* _em_ | a | b | `code` # not a heading",
+    "q-zas-2500": "costs $5 and $10 $x^2$ \\(y\\) \\textbf{bold} \\input{/etc/passwd}",
+    "q-mirzoyan": "{{ 7*7 }} {% if true %}yes{% endif %} {# comment #}",
+    "q-peskov": "\u202eright-to-left\u202c \u200fmark\u200f zero\u200bwidth\u200d joiner",
+    "q-pankin": "Հայաստան Армения — mixed scripts",
+    "q-timakova": " ".join(["longline"] * 560) + " " + "x" * 300,
+}
+
+
+class _Markup(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str, str]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend((tag, name, value or "") for name, value in attrs)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _visible(text: str) -> str:
+    """Text as a reader sees it: no white space, no invisible format characters."""
+    return "".join(ch for ch in text if not ch.isspace() and unicodedata.category(ch) != "Cf")
+
+
+@pytest.fixture(scope="module")
+def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, bytes]]:
+    """The full briefing built from data holding hostile text, offline, with HOME and TMPDIR of its own."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    data = tmp / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    for quote_id, payload in PAYLOADS.items():
+        edit_cell(data / "commentary.csv", quote_id, "quote", payload)
+    home, tmpdir = tmp / "home", tmp / "tmp"
+    home.mkdir()
+    tmpdir.mkdir()
+    project_before = _project_files()
+    env = {**os.environ, "HOME": str(home), "TMPDIR": str(tmpdir), "PYTHONPYCACHEPREFIX": str(tmpdir / "pycache"),
+           "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": ""}
+    command = [*CLI, "build", "--data", str(data), "--out", str(tmp / "report"), "--build-dir", str(tmp / "build")]
+    offline = [sys.executable, str(Path(__file__).with_name("offline.py"))]
+    if shutil.which("unshare") and subprocess.run(["unshare", "-rn", *offline, "true"], capture_output=True).returncode == 0:
+        command = ["unshare", "-rn", *offline, *command]  # a network namespace with nothing but loopback
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert list(home.iterdir()) == [], "the build wrote into HOME"
+    return tmp / "report", tmp, project_before
+
+
+def _project_files() -> dict[str, bytes]:
+    skip = {".venv", ".git", "build", "report", ".pytest_cache"}
+    files = {}
+    for path in sorted(paths.ROOT.rglob("*")):
+        parts = path.relative_to(paths.ROOT).parts
+        if path.is_file() and parts[0] not in skip and "__pycache__" not in parts and not parts[0].endswith(".egg-info"):
+            files[path.relative_to(paths.ROOT).as_posix()] = path.read_bytes()
+    return files
+
+
+def test_hostile_text_is_shown_literally_in_the_html(hostile_build):
+    report, _, _ = hostile_build
+    parser = _Markup()
+    parser.feed((report / "briefing.html").read_text(encoding="utf-8"))
+    text = "".join(parser.text)
+    for payload in PAYLOADS.values():
+        assert payload in text
+    assert "script" not in parser.tags
+    assert parser.tags.count("img") == 3  # the three charts, nothing from the data
+    assert not [a for a in parser.attrs if a[1].startswith("on")]
+    assert not [a for a in parser.attrs if "javascript:" in a[2].lower()]
+    assert "49" not in text.split("{{ 7*7 }}")[0][-5:]
+
+
+def _body_text(pdf: pypdf.PdfReader) -> str:
+    """The pages' text without the running header and footer, so that text running across pages reads on."""
+    from csto_briefing.context import TITLE
+
+    running = re.compile(rf"^(page \d+ of \d+|Information as of .*|{re.escape(TITLE)})$")
+    lines = [line for page in pdf.pages for line in page.extract_text().splitlines()]
+    return "\n".join(line for line in lines if not running.match(line.strip()))
+
+
+# What a reader sees where it differs from the stored characters: a right-to-left override shows its text reversed.
+SEEN_IN_PDF = {"q-peskov": "tfel-ot-thgir mark zero width joiner"}
+
+
+def test_hostile_text_is_shown_literally_in_the_pdf(hostile_build):
+    report, _, _ = hostile_build
+    text = _visible(_body_text(pypdf.PdfReader(report / "briefing.pdf")))
+    for quote_id, payload in PAYLOADS.items():
+        assert _visible(SEEN_IN_PDF.get(quote_id, payload)) in text, quote_id
+
+
+def test_the_build_writes_only_where_it_is_told(hostile_build):
+    _, _, before = hostile_build
+    assert _project_files() == before
