@@ -5,8 +5,6 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 LAB_STAMP := $(VENV)/.installed-lab
 AS_OF ?=
-# Python's own byte-code cache goes under build/ too: the build writes only under build/ and report/
-export PYTHONPYCACHEPREFIX := $(CURDIR)/build/.cache/pycache
 
 .DEFAULT_GOAL := help
 .PHONY: help env report validate test lab clean lock check-system

@@ -163,7 +163,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path,
     home.mkdir()
     tmpdir.mkdir()
     project_before = _project_files()
-    env = {**os.environ, "HOME": str(home), "TMPDIR": str(tmpdir), "PYTHONPYCACHEPREFIX": str(tmpdir / "pycache"),
+    env = {**os.environ, "HOME": str(home), "TMPDIR": str(tmpdir),
            "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": ""}
     command = [*CLI, "build", "--data", str(data), "--out", str(tmp / "report"), "--build-dir", str(tmp / "build")]
     offline = [sys.executable, str(Path(__file__).with_name("offline.py"))]

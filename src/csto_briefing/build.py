@@ -20,7 +20,8 @@ from pathlib import Path
 import nbformat
 
 from . import paths
-from .context import DEFAULT_AS_OF, TITLE, parse_as_of
+from .context import DEFAULT_AS_OF, SUBTITLE, TITLE, build_date, parse_as_of
+from .parameters import DEFAULTS
 from .formatting import fmt_date
 from .load import VALIDATED_ENV, codebook_path, fingerprint, load_dataset
 
@@ -35,6 +36,8 @@ class BuildError(Exception):
 @dataclass
 class BuildConfig:
     as_of: str = DEFAULT_AS_OF
+    edition: str = DEFAULTS["edition"]
+    author: str = DEFAULTS["author"]
     notebooks_dir: Path = paths.NOTEBOOKS_DIR
     data_dir: Path = paths.DATA_DIR
     build_dir: Path = paths.BUILD_DIR
@@ -45,7 +48,7 @@ class BuildConfig:
 
     @property
     def parameters(self) -> dict[str, str]:
-        return {"as_of": self.as_of, "data_dir": str(self.data_dir)}
+        return {"as_of": self.as_of, "edition": self.edition, "author": self.author, "data_dir": str(self.data_dir)}
 
 
 def notebooks(folder: Path) -> list[Path]:
@@ -64,7 +67,7 @@ def _run_notebook(source: Path, target: Path, parameters: dict[str, str], cwd: P
     try:
         papermill.execute_notebook(
             str(source), str(target), parameters=parameters, kernel_name=KERNEL, progress_bar=False, log_output=False,
-            cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no kernel start-up chatter in the log
+            cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])  # no kernel start-up chatter in the log
     except PapermillExecutionError as exc:
         cell = _failed_cell_number(target, exc.cell_index)
         raise BuildError(
@@ -135,8 +138,11 @@ def combine(executed: list[Path], config: BuildConfig) -> nbformat.NotebookNode:
                     if "execution_count" in output:
                         output["execution_count"] = None
                 combined.cells.append(cell)
-    combined.metadata["briefing"] = {"title": TITLE, "as_of": config.as_of, "as_of_text": fmt_date(parse_as_of(config.as_of)),
-                                     "parameters": config.parameters}
+    combined.metadata["briefing"] = {
+        "title": TITLE, "subject": SUBTITLE, "author": config.author, "as_of": config.as_of,
+        "as_of_text": fmt_date(parse_as_of(config.as_of)), "created": build_date().isoformat(),
+        "keywords": "CSTO, Collective Security Treaty Organization, Kazakhstan, Armenia, Article 4, peacekeeping",
+        "parameters": {k: v for k, v in config.parameters.items() if k != "data_dir"}}
     return combined
 
 
@@ -173,7 +179,7 @@ def contain(build_dir: Path) -> dict[str, str]:
     build/, report/ and the temporary folder; returns what was set (kernels inherit it)."""
     cache = build_dir / ".cache"
     wanted = {"MPLCONFIGDIR": cache / "matplotlib", "XDG_CACHE_HOME": cache, "JUPYTER_RUNTIME_DIR": cache / "jupyter-runtime",
-              "IPYTHONDIR": cache / "ipython", "PYTHONPYCACHEPREFIX": cache / "pycache"}
+              "IPYTHONDIR": cache / "ipython"}
     for folder in wanted.values():
         folder.mkdir(parents=True, exist_ok=True)
     values = {name: str(folder) for name, folder in wanted.items()}

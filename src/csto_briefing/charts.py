@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -152,3 +153,28 @@ def save(fig: Figure, folder: Path, name: str) -> list[Path]:
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     fig.savefig(png, format="png", metadata={"Software": None})
     return [svg, png]
+
+
+def appeals_chart(cases: pd.DataFrame, labels: list[str], label: Callable[[str, str], str]) -> Figure:
+    """Troops sent per appeal; an appeal that brought none shows what came instead."""
+    _style()
+    fig, ax = plt.subplots(figsize=(7.2, 0.62 * len(cases) + 0.8))
+    known = [int(t) for t in cases["troops_deployed"].dropna()]
+    top = max(known + [1])
+    for i, (_, case) in enumerate(cases.iterrows()):
+        troops = case["troops_deployed"]
+        got = label("response", case["response"]) if case["response"] else "no decision yet"
+        if pd.notna(troops) and int(troops) > 0:
+            ax.barh(i, int(troops), color=BLUE, height=0.55)
+            ax.text(int(troops) + top * 0.015, i, f"{int(troops):,} troops ({got})", va="center", fontsize=8, parse_math=False)
+        else:
+            count = "no troops" if pd.notna(troops) else "troops not reported"
+            ax.plot(0, i, marker="o", color=VERMILION, markersize=6)
+            ax.text(top * 0.015, i, f"{count}: {got}", va="center", fontsize=8, parse_math=False)
+        ax.text(-top * 0.015, i, labels[i], va="center", ha="right", fontsize=7.5, parse_math=False)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.set_xlim(0, top * 1.45)
+    ax.set_ylim(len(cases) - 0.5, -0.5)
+    ax.set_xlabel("troops sent")
+    return fig

@@ -34,7 +34,7 @@ def _build(args: argparse.Namespace) -> int:
     from .build import BuildConfig, BuildError, build, contain
 
     contain(Path(args.build_dir).resolve() if args.build_dir else paths.BUILD_DIR)  # before matplotlib is imported
-    config = BuildConfig(as_of=args.as_of)
+    config = BuildConfig(as_of=args.as_of, edition=args.edition, author=args.author)
     if args.data:
         config.data_dir = Path(args.data).resolve()
     if args.out:
@@ -63,6 +63,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     from .context import DEFAULT_AS_OF
+    from .parameters import DEFAULTS
 
     parser = argparse.ArgumentParser(prog="csto-briefing", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     d.set_defaults(func=_dictionary)
     b = sub.add_parser("build", help="validate, execute the notebooks and export report/briefing.html and .pdf")
     b.add_argument("--as-of", default=DEFAULT_AS_OF, help=f"date the briefing is as of, YYYY-MM-DD (default {DEFAULT_AS_OF})")
+    b.add_argument("--edition", default="", help="the edition's name, printed in the title block")
+    b.add_argument("--author", default=DEFAULTS["author"], help=f"the publishing desk (default: {DEFAULTS['author']})")
     b.add_argument("--data", help="data folder (default: data/)")
     b.add_argument("--out", help="report folder (default: report/)")
     b.add_argument("--build-dir", help="folder for executed notebooks (default: build/)")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import pandas as pd
 
 from . import asof
 from .load import Dataset, load_dataset, split_ids
+from .parameters import DEFAULTS
 
-DEFAULT_AS_OF = "2025-12-31"
+DEFAULT_AS_OF = DEFAULTS["as_of"]
 TITLE = "The CSTO answered Kazakhstan within hours. Armenia's appeals brought no troops."
 SUBTITLE = "The Collective Security Treaty Organization and the appeals for help of its members, 2010-2025"
 
@@ -26,19 +28,32 @@ def parse_as_of(value: str | date) -> date:
         raise ValueError(f"as_of: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def build_date() -> date:
+    """The date of this build: from SOURCE_DATE_EPOCH when set (reproducible builds), else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch and epoch.isdigit() else datetime.now(timezone.utc)
+    return moment.date()
+
+
 @dataclass
 class Briefing:
-    """Everything a section needs: data as known on `as_of`, and where to write figures."""
+    """Everything a section needs: data as known on `as_of`, the edition's details, and where to write figures."""
 
     data: Dataset
     as_of: date
     figures_dir: Path | None = None
+    edition: str = ""
+    author: str = DEFAULTS["author"]
 
     @classmethod
     def load(cls, as_of: str | date = DEFAULT_AS_OF, data_dir: str | Path | None = None,
-             figures_dir: str | Path | None = None) -> "Briefing":
+             figures_dir: str | Path | None = None, edition: str = "", author: str = DEFAULTS["author"]) -> "Briefing":
         data = load_dataset(Path(data_dir) if data_dir else None)
-        return cls(data, parse_as_of(as_of), Path(figures_dir) if figures_dir else None)
+        return cls(data, parse_as_of(as_of), Path(figures_dir) if figures_dir else None, edition, author)
+
+    @property
+    def parameters(self) -> dict[str, str]:
+        return {"as_of": self.as_of.isoformat(), "edition": self.edition, "author": self.author}
 
     # -- the data as known on as_of -------------------------------------------------------------
     @cached_property

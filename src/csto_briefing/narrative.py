@@ -21,7 +21,8 @@ class Point:
 
     text: str
     source_ids: tuple[str, ...] = ()
-    judgement: str | None = None  # a term of the confidence scale, for judgements
+    judgement: str | None = None  # a value of the codebook's confidence scale
+    judgement_text: str = ""
 
 
 def plural(n: int, word: str) -> str:
@@ -145,10 +146,29 @@ def only_deployment(b: Briefing) -> Point | None:
     deployed = cases[cases["response"] == "deployment"]
     names = ", ".join(f"{b.data.state_name(c['requesting_state'])} ({fmt_date(c['appeal_date'])})" for _, c in deployed.iterrows())
     text = (f"Of the {plural(len(cases), 'appeal')} for help in this briefing, {len(deployed)} brought a deployment"
-            + (f": {names}." if len(deployed) else "."))
-    return Point(text, tuple(i for s in deployed["source_ids"] for i in s.split(";")))
+            + (f": {names}" if len(deployed) else ""))
+    ids = [i for s in deployed["source_ids"] for i in s.split(";")]
+    first = _event(b, "k-first")
+    if first is not None and len(deployed):
+        text += ", the first time the CSTO agreed to deploy forces to support an ally, as Asia-Plus reported"
+        ids += first["source_ids"].split(";")
+    return Point(text + ".", tuple(dict.fromkeys(ids)))
+
+
+def treaty_basis(b: Briefing) -> Point | None:
+    """How many Article 4 appeals brought troops; and our judgement of what that says."""
+    art4 = b.cases[(b.cases["treaty_basis"] == "cst-art4") & (b.cases["response"] != "")]
+    if len(art4) < 2:
+        return None
+    deployed = art4[art4["response"] == "deployment"]
+    names = ", ".join(f"{b.data.state_name(c['requesting_state'])} ({fmt_date(c['appeal_date'])})" for _, c in art4.iterrows())
+    text = (f"{plural(len(art4), 'appeal')} invoked Article 4 of the Collective Security Treaty, {names}; "
+            f"{len(deployed)} of them brought troops.")
+    judgement = "likely" if 0 < len(deployed) < len(art4) else None
+    return Point(text, tuple(dict.fromkeys(i for s in art4["source_ids"] for i in s.split(";"))), judgement,
+                 "the same article drew different answers, so the Treaty's text alone does not explain them." if judgement else "")
 
 
 def key_points(b: Briefing) -> list[Point]:
-    points = [decision_speed(b), contributions(b), armenian_appeals(b), only_deployment(b)]
+    points = [decision_speed(b), contributions(b), armenian_appeals(b), only_deployment(b), treaty_basis(b)]
     return [p for p in points if p is not None]

@@ -14,15 +14,23 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import charts, narrative
-from .context import SUBTITLE, TITLE, Briefing
+from . import asof, charts, narrative, provenance
+from .context import SUBTITLE, TITLE, Briefing, build_date
 from .formatting import cite, fmt_date, fmt_figure, fmt_number, fmt_time, safe_link
 from .load import split_ids
 from .paths import TEMPLATES_DIR
 
 
+# Sections in reading order: (anchor, title). Templates and the table of contents read the titles here.
+SECTIONS = OrderedDict([
+    ("key-points", "Key points"), ("timeline", "Timeline"), ("appeals", "Appeals and responses"),
+    ("positions", "Member-state positions: Kazakhstan, January 2022"), ("commentary", "Commentary"),
+    ("fact-check", "Checking the source article"), ("figures", "Figures that changed"),
+    ("next", "What happened next"), ("methodology", "Methodology, data and sources"),
+])
+
 # Exhibits in reading order: their numbers are fixed here so that every notebook numbers alike.
-FIGURES = ["timeline", "contributions", "series"]
+FIGURES = ["timeline", "appeals", "contributions", "series"]
 TABLES = ["events", "cases", "positions", "claims", "figures", "next"]
 
 VOICES = OrderedDict([("armenian_government", "Armenian government"), ("armenian_opposition", "Armenian opposition"),
@@ -46,7 +54,7 @@ ENV = _env()
 def _render(name: str, b: Briefing, **context) -> Markup:
     template = ENV.get_template(f"{name}.html.j2")
     label = b.data.codebook.label
-    return Markup(template.render(b=b, cite=lambda ids: cite(b.source_numbers, ids), label=label,
+    return Markup(template.render(b=b, cite=lambda ids: cite(b.source_numbers, ids), label=label, titles=SECTIONS,
                                   fmt_time=fmt_time, fmt_figure=fmt_figure, **context))
 
 
@@ -75,12 +83,12 @@ def show(html: Markup) -> None:
 
 # -- sections ------------------------------------------------------------------------------------
 
-def title_block(b: Briefing, edition: str = "") -> Markup:
-    return _render("title", b, title=TITLE, subtitle=SUBTITLE, edition=edition)
+def title_block(b: Briefing) -> Markup:
+    return _render("title", b, title=TITLE, subtitle=SUBTITLE, built=build_date())
 
 
 def key_points(b: Briefing) -> Markup:
-    return _render("key_points", b, points=narrative.key_points(b))
+    return _render("key_points", b, points=narrative.key_points(b), confidence=b.data.codebook.vocabularies["confidence"])
 
 
 def timeline(b: Briefing) -> Markup:
@@ -95,7 +103,16 @@ def timeline(b: Briefing) -> Markup:
 
 
 def appeals(b: Briefing) -> Markup:
-    return _render("appeals", b, cases=b.cases.sort_values("appeal_date"), table=_table_number("cases"),
+    cases = b.cases.sort_values("appeal_date")
+    labels = [f"{b.data.state_name(c['requesting_state'])}, {fmt_date(c['appeal_date'])}\n"
+              f"{BASIS_LABELS.get(c['treaty_basis'], c['treaty_basis'])}: asked for {b.data.codebook.label('request', c['request'])}"
+              for _, c in cases.iterrows()]
+    fig = _figure(b, "appeals", charts.appeals_chart(cases, labels, b.data.codebook.label),
+                  caption=f"Troops sent in response to each appeal made by {fmt_date(b.as_of)}, with what came instead.",
+                  alt="Bars of troops sent per appeal: only Kazakhstan's appeal of January 2022 brought troops; "
+                      "the others brought consultations, a ceasefire, a refusal or an assessment mission.",
+                  source_ids=[i for s in cases["source_ids"] for i in split_ids(s)])
+    return _render("appeals", b, figure=fig, cases=cases, table=_table_number("cases"),
                    vocab=b.data.codebook.vocabularies, basis_labels=BASIS_LABELS)
 
 
@@ -109,7 +126,10 @@ def positions(b: Briefing) -> Markup:
                   alt="Horizontal bars of troops by member state; Belarus and Russia are drawn hatched because their "
                       "numbers were never published; Kazakhstan, the host, sent none to the force.",
                   source_ids=[i for s in pos["source_ids"] for i in split_ids(s)])
-    return _render("positions", b, figure=fig, positions=pos, states=states, table=_table_number("positions"))
+    known = asof.known_by(b.data.positions, "as_of", b.as_of)
+    votes = known[known["parliament"].isin(["approved", "failed", "no_quorum"])].sort_values("parliament_date")
+    history = {state: list(zip(rows["parliament"], rows["parliament_date"])) for state, rows in votes.groupby("state_iso3")}
+    return _render("positions", b, figure=fig, positions=pos, states=states, history=history, table=_table_number("positions"))
 
 
 def commentary(b: Briefing) -> Markup:
@@ -143,8 +163,8 @@ def next_steps(b: Briefing, after: str = "2022-01-31") -> Markup:
     return _render("next", b, events=events, after=after, table=_table_number("next"))
 
 
-def methodology(b: Briefing, parameters: dict | None = None) -> Markup:
+def methodology(b: Briefing) -> Markup:
     numbers = b.source_numbers
     sources = b.data.sources.set_index("source_id").loc[list(numbers)].reset_index()
     return _render("methodology", b, sources=sources, numbers=numbers, codebook=b.data.codebook,
-                   parameters=parameters or {"as_of": b.as_of.isoformat()})
+                   provenance=provenance.describe(b), built=build_date())
