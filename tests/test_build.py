@@ -33,7 +33,9 @@ def pdf_text(pdf: pypdf.PdfReader) -> str:
 def test_outputs_are_written(built: Path):
     names = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
     assert {"briefing.html", "briefing.pdf", "briefing.ipynb"} <= set(names)
-    for stem in ("figure1_timeline", "figure2_contributions", "figure3_series"):
+    from csto_briefing.sections import FIGURES
+
+    for stem in (f"figure{i}_{key}" for i, key in enumerate(FIGURES, start=1)):
         assert f"figures/{stem}.svg" in names and f"figures/{stem}.png" in names
 
 
@@ -86,7 +88,9 @@ def _drawing_operators(page: pypdf.PageObject) -> int:
 
 
 def test_pdf_draws_each_chart_on_the_page_of_its_caption(pdf: pypdf.PdfReader):
-    for number in (1, 2, 3):
+    from csto_briefing.sections import FIGURES
+
+    for number in range(1, len(FIGURES) + 1):
         pages = [p for p in pdf.pages if f"Figure {number}." in p.extract_text()]
         assert pages, f"no caption for Figure {number}"
         assert _drawing_operators(pages[0]) > 100, f"Figure {number}: no vector chart drawn"

@@ -153,12 +153,16 @@ def _visible(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, bytes]]:
-    """The full briefing built from data holding hostile text, offline, with HOME and TMPDIR of its own."""
+    """The full briefing built from data holding hostile text and one changed number, offline, with HOME and
+    TMPDIR of its own."""
     tmp = tmp_path_factory.mktemp("hostile")
     data = tmp / "data"
     shutil.copytree(paths.DATA_DIR, data)
     for quote_id, payload in PAYLOADS.items():
         edit_cell(data / "commentary.csv", quote_id, "quote", payload)
+    path = data / "positions.csv"  # and one number changed: the text must follow the data
+    path.write_text(path.read_text(encoding="utf-8").replace("KAZ-2022-01,TJK,contributor,200,", "KAZ-2022-01,TJK,contributor,230,"),
+                    encoding="utf-8")
     home, tmpdir = tmp / "home", tmp / "tmp"
     home.mkdir()
     tmpdir.mkdir()
@@ -193,7 +197,10 @@ def test_hostile_text_is_shown_literally_in_the_html(hostile_build):
     for payload in PAYLOADS.values():
         assert payload in text
     assert "script" not in parser.tags
-    assert parser.tags.count("img") == 3  # the three charts, nothing from the data
+    from csto_briefing.sections import FIGURES
+
+    assert parser.tags.count("img") == len(FIGURES)  # the charts, nothing from the data
+    assert all(v.startswith("data:image/svg+xml;base64,") for tag, name, v in parser.attrs if tag == "img" and name == "src")
     assert not [a for a in parser.attrs if a[1].startswith("on")]
     assert not [a for a in parser.attrs if "javascript:" in a[2].lower()]
     assert "49" not in text.split("{{ 7*7 }}")[0][-5:]
@@ -222,3 +229,13 @@ def test_hostile_text_is_shown_literally_in_the_pdf(hostile_build):
 def test_the_build_writes_only_where_it_is_told(hostile_build):
     _, _, before = hostile_build
     assert _project_files() == before
+
+
+def test_a_changed_number_in_the_data_reaches_the_text(hostile_build):
+    report, _, _ = hostile_build
+    parser = _Markup()
+    parser.feed((report / "briefing.html").read_text(encoding="utf-8"))
+    html = re.sub(r"\s+", " ", "".join(parser.text))
+    pdf = re.sub(r"\s+", " ", _body_text(pypdf.PdfReader(report / "briefing.pdf")))
+    for text in (html, pdf):
+        assert "Tajikistan 230" in text and "Tajikistan 200" not in text

@@ -126,6 +126,6 @@ def test_bad_data_stops_the_build_before_any_kernel_and_keeps_the_report(data_co
     assert result.returncode == 1
     assert "certainty: 'probable' is not one of" in result.stderr
     assert "no notebook was run" in result.stderr
-    assert not (tmp_path / "build").exists()
+    assert not list((tmp_path / "build").glob("*.ipynb"))
     assert sorted(p.name for p in report.iterdir()) == ["briefing.html"]
     assert (report / "briefing.html").read_text(encoding="utf-8") == "last good report"

@@ -180,8 +180,6 @@ def contain(build_dir: Path) -> dict[str, str]:
     cache = build_dir / ".cache"
     wanted = {"MPLCONFIGDIR": cache / "matplotlib", "XDG_CACHE_HOME": cache, "JUPYTER_RUNTIME_DIR": cache / "jupyter-runtime",
               "IPYTHONDIR": cache / "ipython"}
-    for folder in wanted.values():
-        folder.mkdir(parents=True, exist_ok=True)
     values = {name: str(folder) for name, folder in wanted.items()}
     os.environ.update(values)
     return values
