@@ -156,25 +156,25 @@ def save(fig: Figure, folder: Path, name: str) -> list[Path]:
 
 
 def appeals_chart(cases: pd.DataFrame, labels: list[str], label: Callable[[str, str], str]) -> Figure:
-    """Troops sent per appeal; an appeal that brought none shows what came instead."""
+    """Troops sent per appeal, each appeal labelled above its bar; an appeal that brought none shows what came instead."""
     _style()
-    fig, ax = plt.subplots(figsize=(7.2, 0.62 * len(cases) + 0.8))
-    known = [int(t) for t in cases["troops_deployed"].dropna()]
-    top = max(known + [1])
+    fig, ax = plt.subplots(figsize=(7.2, 0.75 * len(cases) + 0.6))
+    top = max([int(t) for t in cases["troops_deployed"].dropna()] + [1])
     for i, (_, case) in enumerate(cases.iterrows()):
         troops = case["troops_deployed"]
         got = label("response", case["response"]) if case["response"] else "no decision yet"
+        ax.text(0, i - 0.32, labels[i].replace("\n", " · "), va="center", ha="left", fontsize=8, fontweight="bold",
+                parse_math=False)
         if pd.notna(troops) and int(troops) > 0:
-            ax.barh(i, int(troops), color=BLUE, height=0.55)
-            ax.text(int(troops) + top * 0.015, i, f"{int(troops):,} troops ({got})", va="center", fontsize=8, parse_math=False)
+            ax.barh(i + 0.1, int(troops), color=BLUE, height=0.32)
+            ax.text(int(troops) + top * 0.01, i + 0.1, f"{int(troops):,} troops: {got}", va="center", fontsize=8, parse_math=False)
         else:
             count = "no troops" if pd.notna(troops) else "troops not reported"
-            ax.plot(0, i, marker="o", color=VERMILION, markersize=6)
-            ax.text(top * 0.015, i, f"{count}: {got}", va="center", fontsize=8, parse_math=False)
-        ax.text(-top * 0.015, i, labels[i], va="center", ha="right", fontsize=7.5, parse_math=False)
+            ax.plot(0, i + 0.1, marker="o", color=VERMILION, markersize=6, clip_on=False)
+            ax.text(top * 0.015, i + 0.1, f"{count}: {got}", va="center", fontsize=8, color="#333333", parse_math=False)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
-    ax.set_xlim(0, top * 1.45)
-    ax.set_ylim(len(cases) - 0.5, -0.5)
+    ax.set_xlim(0, top * 1.3)
+    ax.set_ylim(len(cases) - 0.5, -0.75)
     ax.set_xlabel("troops sent")
     return fig

@@ -112,7 +112,10 @@ def appeals(b: Briefing) -> Markup:
                   alt="Bars of troops sent per appeal: only Kazakhstan's appeal of January 2022 brought troops; "
                       "the others brought consultations, a ceasefire, a refusal or an assessment mission.",
                   source_ids=[i for s in cases["source_ids"] for i in split_ids(s)])
-    return _render("appeals", b, figure=fig, cases=cases, table=_table_number("cases"),
+    by_basis = OrderedDict((basis, [f"{b.data.state_name(c['requesting_state'])} ({fmt_date(c['appeal_date'])})"
+                                    for _, c in cases[cases["treaty_basis"] == basis].iterrows()])
+                           for basis in ("cst-art2", "cst-art4"))
+    return _render("appeals", b, figure=fig, cases=cases, table=_table_number("cases"), by_basis=by_basis,
                    vocab=b.data.codebook.vocabularies, basis_labels=BASIS_LABELS)
 
 
