@@ -5,16 +5,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/null | cksum | cut -d' ' -f1)
 LAB_STAMP := $(VENV)/.installed-lab
 AS_OF ?=
+SINCE ?=
+PARAMS ?=
+EDITIONS ?= editions/editions.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help env report validate test lab clean lock check-system
+.PHONY: help env report editions validate test lab clean lock check-system
 
 help: ## list the targets
 	@echo "csto-briefing: a reproducible briefing on the CSTO, Kazakhstan (2022) and Armenia's appeals"
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 20
 	@echo
-	@echo "  options: AS_OF=YYYY-MM-DD (make report AS_OF=2022-01-07)"
+	@echo "  options: AS_OF=YYYY-MM-DD SINCE=YYYY-MM-DD PARAMS=file.yaml (make report AS_OF=2022-01-07)"
 
 check-system: ## check the system packages the build needs (Python 3.11+, Pango for the PDF)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -37,7 +40,10 @@ validate: $(STAMP) ## check every table in data/ against data/codebook.yaml
 	@$(BIN)/csto-briefing validate
 
 report: $(STAMP) ## build report/briefing.html, briefing.pdf, figures/ and the combined notebook
-	@$(BIN)/csto-briefing build $(if $(AS_OF),--as-of $(AS_OF))
+	@$(BIN)/csto-briefing build $(if $(PARAMS),--params $(PARAMS)) $(if $(AS_OF),--as-of $(AS_OF)) $(if $(SINCE),--since $(SINCE))
+
+editions: $(STAMP) ## build every edition in editions/editions.yaml into report/editions/, in parallel, with an index
+	@$(BIN)/csto-briefing editions $(EDITIONS)
 
 test: $(STAMP) ## run the tests (they build the briefing in a temporary folder)
 	@$(BIN)/python -m pytest

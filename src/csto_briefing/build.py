@@ -16,12 +16,12 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
 from . import paths
-from .context import DEFAULT_AS_OF, SUBTITLE, TITLE, build_date, parse_as_of
-from .parameters import DEFAULTS
+from .context import SUBTITLE, build_date, check_against_data
 from .formatting import fmt_date
 from .load import VALIDATED_ENV, codebook_path, fingerprint, load_dataset
 
@@ -35,9 +35,7 @@ class BuildError(Exception):
 
 @dataclass
 class BuildConfig:
-    as_of: str = DEFAULT_AS_OF
-    edition: str = DEFAULTS["edition"]
-    author: str = DEFAULTS["author"]
+    params: dict[str, Any] = field(default_factory=dict)  # the user's values; checked and completed by build()
     notebooks_dir: Path = paths.NOTEBOOKS_DIR
     data_dir: Path = paths.DATA_DIR
     build_dir: Path = paths.BUILD_DIR
@@ -46,9 +44,19 @@ class BuildConfig:
     workers: int = 0  # notebooks executed at once; 0: one per core
     log: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr, flush=True))
 
+    checked: dict[str, str] = field(default_factory=dict)
+
     @property
     def parameters(self) -> dict[str, str]:
-        return {"as_of": self.as_of, "edition": self.edition, "author": self.author, "data_dir": str(self.data_dir)}
+        """Every parameter each notebook receives (figures_dir is added per build)."""
+        if not self.checked:
+            raise RuntimeError("parameters not checked yet: call check_parameters first")
+        return {**{k: v for k, v in self.checked.items() if k not in ("data_dir", "figures_dir")},
+                "data_dir": str(self.data_dir)}
+
+    def check_parameters(self, data) -> dict[str, str]:
+        self.checked = check_against_data(self.params, data)
+        return self.checked
 
 
 def notebooks(folder: Path) -> list[Path]:
@@ -76,34 +84,48 @@ def _run_notebook(source: Path, target: Path, parameters: dict[str, str], cwd: P
     return time.perf_counter() - started
 
 
-def execute(config: BuildConfig, figures_dir: Path) -> list[Path]:
-    """Run every notebook through papermill into build_dir, in parallel on the machine's cores.
+@dataclass(frozen=True)
+class NotebookTask:
+    label: str  # how the progress line names it
+    source: Path
+    target: Path
+    parameters: dict[str, str]
+    cwd: Path
 
-    The first failing notebook stops the build: notebooks not yet started are cancelled."""
-    sources = notebooks(config.notebooks_dir)
-    config.build_dir.mkdir(parents=True, exist_ok=True)
-    parameters = {**config.parameters, "figures_dir": str(figures_dir)}
-    targets = {source: config.build_dir / source.name for source in sources}
-    workers = max(1, min(len(sources), config.workers or os.cpu_count() or 1))
-    config.log(f"executing {len(sources)} notebooks from {paths.display_path(config.notebooks_dir)} ({workers} at a time)")
+
+def run_notebooks(tasks: list[NotebookTask], workers: int, log: Callable[[str], None]) -> None:
+    """Execute the notebooks in parallel (spawned worker processes), one progress line each as it finishes.
+
+    The first failing notebook stops the run: notebooks not yet started are cancelled."""
     done = 0
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_run_notebook, source, targets[source], parameters, config.notebooks_dir): source
-                   for source in sources}
+    with ProcessPoolExecutor(max_workers=max(1, min(len(tasks), workers)), mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_run_notebook, t.source, t.target, t.parameters, t.cwd): t for t in tasks}
         try:
             for future in as_completed(futures):
+                task = futures[future]
                 try:
                     seconds = future.result()
                 except BuildError:
                     raise
                 except Exception as exc:  # the kernel did not start, died, timed out ...
-                    raise BuildError(f"{paths.display_path(futures[future])}: {type(exc).__name__}: {exc}") from None
+                    raise BuildError(f"{paths.display_path(task.source)}: {type(exc).__name__}: {exc}") from None
                 done += 1
-                config.log(f"[{done}/{len(sources)}] {paths.display_path(futures[future])} ({seconds:.1f} s)")
+                log(f"[{done}/{len(tasks)}] {task.label} ({seconds:.1f} s)")
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    return [targets[source] for source in sources]
+
+
+def execute(config: BuildConfig, figures_dir: Path) -> list[Path]:
+    """Run every notebook through papermill into build_dir, in parallel on the machine's cores."""
+    sources = notebooks(config.notebooks_dir)
+    config.build_dir.mkdir(parents=True, exist_ok=True)
+    parameters = {**config.parameters, "figures_dir": str(figures_dir)}
+    tasks = [NotebookTask(paths.display_path(s), s, config.build_dir / s.name, parameters, config.notebooks_dir) for s in sources]
+    workers = config.workers or os.cpu_count() or 1
+    config.log(f"executing {len(tasks)} notebooks from {paths.display_path(config.notebooks_dir)} ({min(workers, len(tasks))} at a time)")
+    run_notebooks(tasks, workers, config.log)
+    return [t.target for t in tasks]
 
 
 def _failed_cell_number(executed: Path, papermill_index: int) -> int:
@@ -122,7 +144,7 @@ def _failed_cell_number(executed: Path, papermill_index: int) -> int:
     return papermill_index + 1
 
 
-def combine(executed: list[Path], config: BuildConfig) -> nbformat.NotebookNode:
+def combine(executed: list[Path], checked: dict[str, str]) -> nbformat.NotebookNode:
     """One notebook with the output cells of every section, in reading order."""
     combined = nbformat.v4.new_notebook()
     for path in executed:
@@ -138,11 +160,12 @@ def combine(executed: list[Path], config: BuildConfig) -> nbformat.NotebookNode:
                     if "execution_count" in output:
                         output["execution_count"] = None
                 combined.cells.append(cell)
+    p = checked
     combined.metadata["briefing"] = {
-        "title": TITLE, "subject": SUBTITLE, "author": config.author, "as_of": config.as_of,
-        "as_of_text": fmt_date(parse_as_of(config.as_of)), "created": build_date().isoformat(),
+        "title": p["title"], "subject": SUBTITLE, "author": p["author"], "as_of": p["as_of"],
+        "as_of_text": fmt_date(p["as_of"]), "created": build_date().isoformat(),
         "keywords": "CSTO, Collective Security Treaty Organization, Kazakhstan, Armenia, Article 4, peacekeeping",
-        "parameters": {k: v for k, v in config.parameters.items() if k != "data_dir"}}
+        "parameters": {k: v for k, v in checked.items() if k not in ("data_dir", "figures_dir")}}
     return combined
 
 
@@ -188,9 +211,9 @@ def contain(build_dir: Path) -> dict[str, str]:
 def build(config: BuildConfig) -> list[Path]:
     """The whole build. Returns the paths written into the report folder."""
     started = time.perf_counter()
-    parse_as_of(config.as_of)
     config.log(f"validating {paths.display_path(config.data_dir)}")
-    load_dataset(config.data_dir)  # raises DataError before any kernel starts
+    data = load_dataset(config.data_dir)  # raises DataError before any kernel starts
+    config.check_parameters(data)  # raises ParameterError before any kernel starts
     os.environ[VALIDATED_ENV] = fingerprint(config.data_dir, codebook_path(config.data_dir))  # kernels skip re-validating
     contain(config.build_dir)
     config.report_dir.mkdir(parents=True, exist_ok=True)
@@ -199,13 +222,8 @@ def build(config: BuildConfig) -> list[Path]:
         figures_dir = staging / "figures"
         figures_dir.mkdir()
         executed = execute(config, figures_dir)
-        config.log("combining and exporting HTML")
-        combined = combine(executed, config)
-        nbformat.write(combined, staging / "briefing.ipynb")
-        (staging / "briefing.html").write_text(export_html(combined), encoding="utf-8")
-        if config.pdf:
-            config.log("writing the PDF")
-            write_pdf(export_html(combined, font_css()), staging / "briefing.pdf")
+        config.log("combining, exporting HTML" + (" and writing the PDF" if config.pdf else ""))
+        export(executed, config.checked, staging, config.pdf)
         written = _publish(staging, config.report_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -213,6 +231,15 @@ def build(config: BuildConfig) -> list[Path]:
     for path in written:
         config.log(f"  {paths.display_path(path)}")
     return written
+
+
+def export(executed: list[Path], checked: dict[str, str], staging: Path, pdf: bool = True) -> None:
+    """The combined notebook, the HTML and (if pdf) the PDF, written into staging."""
+    combined = combine(executed, checked)
+    nbformat.write(combined, staging / "briefing.ipynb")
+    (staging / "briefing.html").write_text(export_html(combined), encoding="utf-8")
+    if pdf:
+        write_pdf(export_html(combined, font_css()), staging / "briefing.pdf")
 
 
 def _publish(staging: Path, report_dir: Path) -> list[Path]:

@@ -30,11 +30,41 @@ def _dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _given_parameters(args: argparse.Namespace) -> dict:
+    """The parameters as the user gave them: a parameters file first, then -p NAME VALUE, then the named flags."""
+    import yaml
+
+    values: dict = {}
+    if args.params:
+        path = Path(args.params)
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ValueError(f"{args.params}: cannot be read as a YAML parameters file ({exc})") from None
+        if not isinstance(loaded, dict):
+            raise ValueError(f"{args.params}: expected 'name: value' lines, got {type(loaded).__name__}")
+        values.update(loaded)
+    for name, value in args.param or []:
+        values[name] = value
+    for name in ("data_dir", "figures_dir"):
+        if name in values:
+            raise ValueError(f"parameter {name}: set by the build (use --data for another data folder)")
+    for name in ("as_of", "since", "focus", "compare", "title", "edition", "author"):
+        if getattr(args, name) is not None:
+            values[name] = getattr(args, name)
+    return values
+
+
 def _build(args: argparse.Namespace) -> int:
     from .build import BuildConfig, BuildError, build, contain
+    from .parameters import ParameterError
 
     contain(Path(args.build_dir).resolve() if args.build_dir else paths.BUILD_DIR)  # before matplotlib is imported
-    config = BuildConfig(as_of=args.as_of, edition=args.edition, author=args.author)
+    try:
+        config = BuildConfig(params=_given_parameters(args))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.data:
         config.data_dir = Path(args.data).resolve()
     if args.out:
@@ -51,6 +81,11 @@ def _build(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"error: {len(exc.problems)} problem(s) in the data; no notebook was run and the report was not changed", file=sys.stderr)
         return 1
+    except ParameterError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        print("error: invalid parameters; no notebook was run and the report was not changed", file=sys.stderr)
+        return 2
     except (BuildError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         print("the report was not changed", file=sys.stderr)
@@ -61,9 +96,49 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _editions(args: argparse.Namespace) -> int:
+    from .build import BuildError, contain
+    from .parameters import ParameterError
+
+    build_dir = Path(args.build_dir).resolve() if args.build_dir else paths.BUILD_DIR / "editions"
+    contain(build_dir)
+    from .editions import build_editions
+
+    try:
+        build_editions(Path(args.file), report_dir=Path(args.out).resolve() if args.out else paths.REPORT_DIR / "editions",
+                       build_dir=build_dir, data_dir=Path(args.data).resolve() if args.data else paths.DATA_DIR,
+                       pdf=not args.no_pdf, log=lambda line: print(line, file=sys.stderr, flush=True))
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print("error: problems in the data; no edition was built", file=sys.stderr)
+        return 1
+    except ParameterError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        print("error: invalid parameters; no edition was built", file=sys.stderr)
+        return 2
+    except (BuildError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the published editions were not changed", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _add_parameter_options(parser: argparse.ArgumentParser) -> None:
+    from .parameters import BY_NAME
+
+    parser.add_argument("--params", metavar="FILE", help="a YAML file of parameters (name: value), e.g. editions/jan-2022.yaml")
+    parser.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set one parameter (repeatable)")
+    for name in ("as_of", "since", "focus", "compare", "title", "edition", "author"):
+        p = BY_NAME[name]
+        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, default=None,
+                            help=f"{p.help} (default: {p.default!r})")
+
+
 def main(argv: list[str] | None = None) -> int:
-    from .context import DEFAULT_AS_OF
-    from .parameters import DEFAULTS
 
     parser = argparse.ArgumentParser(prog="csto-briefing", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -73,15 +148,20 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("dictionary", help="print the data dictionary (Markdown) generated from data/codebook.yaml")
     d.set_defaults(func=_dictionary)
     b = sub.add_parser("build", help="validate, execute the notebooks and export report/briefing.html and .pdf")
-    b.add_argument("--as-of", default=DEFAULT_AS_OF, help=f"date the briefing is as of, YYYY-MM-DD (default {DEFAULT_AS_OF})")
-    b.add_argument("--edition", default="", help="the edition's name, printed in the title block")
-    b.add_argument("--author", default=DEFAULTS["author"], help=f"the publishing desk (default: {DEFAULTS['author']})")
+    _add_parameter_options(b)
     b.add_argument("--data", help="data folder (default: data/)")
     b.add_argument("--out", help="report folder (default: report/)")
     b.add_argument("--build-dir", help="folder for executed notebooks (default: build/)")
     b.add_argument("--notebooks", help="notebooks folder (default: notebooks/)")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDF")
     b.set_defaults(func=_build)
+    e = sub.add_parser("editions", help="build every edition listed in a file into report/editions/<as_of>/, with an index")
+    e.add_argument("file", nargs="?", default="editions/editions.yaml", help="the editions file (default: editions/editions.yaml)")
+    e.add_argument("--data", help="data folder (default: data/)")
+    e.add_argument("--out", help="folder for the editions (default: report/editions/)")
+    e.add_argument("--build-dir", help="folder for executed notebooks (default: build/editions/)")
+    e.add_argument("--no-pdf", action="store_true", help="skip the PDFs")
+    e.set_defaults(func=_editions)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -12,10 +12,9 @@ import pandas as pd
 
 from . import asof
 from .load import Dataset, load_dataset, split_ids
-from .parameters import DEFAULTS
+from .parameters import DEFAULTS, TITLE, check, split_cases
 
 DEFAULT_AS_OF = DEFAULTS["as_of"]
-TITLE = "The CSTO answered Kazakhstan within hours. Armenia's appeals brought no troops."
 SUBTITLE = "The Collective Security Treaty Organization and the appeals for help of its members, 2010-2025"
 
 
@@ -35,6 +34,11 @@ def build_date() -> date:
     return moment.date()
 
 
+def check_against_data(values: dict, data: Dataset) -> dict[str, str]:
+    """The parameters checked as declared and against the data (case ids, date range)."""
+    return check(values, case_ids=list(data.cases["case_id"]), date_range=asof.data_date_range(data.tables))
+
+
 @dataclass
 class Briefing:
     """Everything a section needs: data as known on `as_of`, the edition's details, and where to write figures."""
@@ -44,16 +48,27 @@ class Briefing:
     figures_dir: Path | None = None
     edition: str = ""
     author: str = DEFAULTS["author"]
+    since: date | None = None
+    focus: str = DEFAULTS["focus"]
+    compare: tuple[str, ...] = ()
+    title: str = TITLE
 
     @classmethod
     def load(cls, as_of: str | date = DEFAULT_AS_OF, data_dir: str | Path | None = None,
-             figures_dir: str | Path | None = None, edition: str = "", author: str = DEFAULTS["author"]) -> "Briefing":
+             figures_dir: str | Path | None = None, **values: str) -> "Briefing":
+        """The briefing for these parameters (see csto_briefing.parameters); raises ParameterError for bad values."""
         data = load_dataset(Path(data_dir) if data_dir else None)
-        return cls(data, parse_as_of(as_of), Path(figures_dir) if figures_dir else None, edition, author)
+        given = {"as_of": as_of, **values}
+        p = check_against_data({k: v for k, v in given.items() if v is not None}, data)
+        compare = tuple(split_cases(p["compare"])) or tuple(c for c in data.cases["case_id"] if c != p["focus"])
+        return cls(data, date.fromisoformat(p["as_of"]), Path(figures_dir) if figures_dir else None, p["edition"],
+                   p["author"], date.fromisoformat(p["since"]) if p["since"] else None, p["focus"], compare, p["title"])
 
     @property
     def parameters(self) -> dict[str, str]:
-        return {"as_of": self.as_of.isoformat(), "edition": self.edition, "author": self.author}
+        return {"as_of": self.as_of.isoformat(), "since": self.since.isoformat() if self.since else "",
+                "focus": self.focus, "compare": ";".join(self.compare), "title": self.title, "edition": self.edition,
+                "author": self.author}
 
     # -- the data as known on as_of -------------------------------------------------------------
     @cached_property
@@ -76,7 +91,9 @@ class Briefing:
 
     @cached_property
     def cases(self) -> pd.DataFrame:
-        return asof.cases_on(self.data.cases, self.as_of)
+        """The focus case and the cases compared with it, as known on as_of."""
+        cases = asof.cases_on(self.data.cases, self.as_of)
+        return cases[cases["case_id"].isin((self.focus, *self.compare))]
 
     @cached_property
     def commentary(self) -> pd.DataFrame:

@@ -12,7 +12,6 @@ from . import asof
 from .context import Briefing
 from .formatting import CITY, fmt_date, fmt_figure, fmt_number
 
-FOCUS = "KAZ-2022-01"
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ def decision_speed(b: Briefing) -> Point | None:
         return None
     decided = event_datetime(decision)
     text = f"President Tokayev appealed to the CSTO on {fmt_date(appeal['date'])}"
-    case = b.data.cases.set_index("case_id").loc[FOCUS]
+    case = b.data.cases.set_index("case_id").loc["KAZ-2022-01"]
     if case["appeal_time_note"]:
         text += f" ({case['appeal_time_note']})"
     if decided is not None:
@@ -112,7 +111,7 @@ def armenian_appeals(b: Briefing) -> Point | None:
 
 
 def contributions(b: Briefing) -> Point | None:
-    pos = b.positions[b.positions["case_id"] == FOCUS]
+    pos = b.positions[b.positions["case_id"] == b.focus]
     contributors = pos[(pos["role"] == "contributor") & (pos["troops_status"] != "pending_approval")]
     pending = pos[pos["troops_status"] == "pending_approval"]
     if contributors.empty:

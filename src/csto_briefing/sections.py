@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import asof, charts, narrative, provenance
-from .context import SUBTITLE, TITLE, Briefing, build_date
+from .context import SUBTITLE, Briefing, build_date
 from .formatting import cite, fmt_date, fmt_figure, fmt_number, fmt_time, safe_link
 from .load import split_ids
 from .paths import TEMPLATES_DIR
@@ -24,7 +24,7 @@ from .paths import TEMPLATES_DIR
 # Sections in reading order: (anchor, title). Templates and the table of contents read the titles here.
 SECTIONS = OrderedDict([
     ("key-points", "Key points"), ("timeline", "Timeline"), ("appeals", "Appeals and responses"),
-    ("positions", "Member-state positions: Kazakhstan, January 2022"), ("commentary", "Commentary"),
+    ("positions", "Member-state positions"), ("commentary", "Commentary"),
     ("fact-check", "Checking the source article"), ("figures", "Figures that changed"),
     ("next", "What happened next"), ("methodology", "Methodology, data and sources"),
 ])
@@ -83,8 +83,21 @@ def show(html: Markup) -> None:
 
 # -- sections ------------------------------------------------------------------------------------
 
+def table_of_contents(b: Briefing) -> OrderedDict:
+    toc = OrderedDict(SECTIONS)
+    if b.since is not None:
+        items = list(toc.items())
+        items.insert(1, ("changes", changes_title(b)))
+        toc = OrderedDict(items)
+    return toc
+
+
+def changes_title(b: Briefing) -> str:
+    return f"What changed since {fmt_date(b.since)}" if b.since else ""
+
+
 def title_block(b: Briefing) -> Markup:
-    return _render("title", b, title=TITLE, subtitle=SUBTITLE, built=build_date())
+    return _render("title", b, title=b.title, subtitle=SUBTITLE, built=build_date(), toc=table_of_contents(b))
 
 
 def key_points(b: Briefing) -> Markup:
@@ -120,11 +133,13 @@ def appeals(b: Briefing) -> Markup:
 
 
 def positions(b: Briefing) -> Markup:
-    pos = b.positions[b.positions["case_id"] == narrative.FOCUS].sort_values("state_iso3")
+    pos = b.positions[b.positions["case_id"] == b.focus].sort_values("state_iso3")
     names = dict(zip(b.data.states["iso3"], b.data.states["name_en"]))
     states = b.data.states.set_index("iso3")
+    focus = b.data.cases.set_index("case_id").loc[b.focus]
+    case_name = f"{b.data.state_name(focus['requesting_state'])}, {fmt_date(focus['appeal_date'])}"
     fig = _figure(b, "contributions", charts.contributions_chart(pos, names),
-                  caption=f"Troops sent to Kazakhstan by member state, as known on {fmt_date(b.as_of)}. "
+                  caption=f"Troops sent by member state on the appeal of {case_name}, as known on {fmt_date(b.as_of)}. "
                           "Hatched: troops were sent but no number was published.",
                   alt="Horizontal bars of troops by member state; Belarus and Russia are drawn hatched because their "
                       "numbers were never published; Kazakhstan, the host, sent none to the force.",
@@ -132,7 +147,8 @@ def positions(b: Briefing) -> Markup:
     known = asof.known_by(b.data.positions, "as_of", b.as_of)
     votes = known[known["parliament"].isin(["approved", "failed", "no_quorum"])].sort_values("parliament_date")
     history = {state: list(zip(rows["parliament"], rows["parliament_date"])) for state, rows in votes.groupby("state_iso3")}
-    return _render("positions", b, figure=fig, positions=pos, states=states, history=history, table=_table_number("positions"))
+    return _render("positions", b, figure=fig, positions=pos, states=states, history=history, case_name=case_name,
+                   table=_table_number("positions"))
 
 
 def commentary(b: Briefing) -> Markup:
@@ -171,3 +187,25 @@ def methodology(b: Briefing) -> Markup:
     sources = b.data.sources.set_index("source_id").loc[list(numbers)].reset_index()
     return _render("methodology", b, sources=sources, numbers=numbers, codebook=b.data.codebook,
                    provenance=provenance.describe(b), built=build_date())
+
+
+def changes(b: Briefing) -> Markup:
+    """'What changed since <since>': new events, revised figures (old and new), changed positions. Empty without since."""
+    if b.since is None:
+        return Markup("")
+    after = b.since
+    events = b.events[[asof.period_start(d) > after for d in b.events["date"]]]
+    revised = []
+    for measure, rows in b.figures.groupby("measure"):
+        old = asof.latest_figures(rows, after)
+        new = b.latest_figures[b.latest_figures["measure"] == measure]
+        values = lambda f: set(zip(f["value"], f["qualifier"]))  # noqa: E731 - the figure as printed
+        if not old.empty and not new.empty and values(old) != values(new):
+            revised.append((measure, old, new))
+    positions_then = asof.positions_on(b.data.positions, after)
+    moved = []
+    for _, now in b.positions.iterrows():
+        then = positions_then[(positions_then["case_id"] == now["case_id"]) & (positions_then["state_iso3"] == now["state_iso3"])]
+        if then.empty or then.iloc[0]["as_of"] != now["as_of"]:
+            moved.append((None if then.empty else then.iloc[0], now))
+    return _render("changes", b, title=changes_title(b), events=events, revised=revised, moved=moved)

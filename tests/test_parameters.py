@@ -1,0 +1,186 @@
+"""Parameters: declared once, checked before any kernel starts, reachable every way a user would try,
+and the briefing as known on the as-of date; editions built together."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from csto_briefing import paths, sections
+from csto_briefing.context import Briefing
+from csto_briefing.parameters import DEFAULTS, PARAMETERS, ParameterError, check, parameters_cell_source
+
+CLI = [sys.executable, "-m", "csto_briefing.cli"]
+CASES = ["KGZ-2010-06", "ARM-2021-05", "ARM-2021-11", "KAZ-2022-01", "ARM-2022-09"]
+RANGE_TEXT = "(1992-05-15 to 2025-12-31)"
+
+
+def messages(values: dict) -> list[str]:
+    from datetime import date
+
+    with pytest.raises(ParameterError) as info:
+        check(values, case_ids=CASES, date_range=(date(1992, 5, 15), date(2025, 12, 31)))
+    return info.value.lines
+
+
+@pytest.mark.parametrize("values, expected", [
+    ({"asof": "2022-01-07"}, "parameter 'asof': unknown (did you mean as_of? valid: as_of, since, focus, compare, title, edition, author, data_dir, figures_dir)"),
+    ({"as_of": 20220107}, "parameter as_of: 20220107 is a number, not a date (YYYY-MM-DD); give it as a string, e.g. as_of='2025-12-31'"),
+    ({"as_of": "2022-13-01"}, "parameter as_of: '2022-13-01' is not a date (YYYY-MM-DD)"),
+    ({"as_of": "7 January 2022"}, "parameter as_of: '7 January 2022' is not a date (YYYY-MM-DD)"),
+    ({"as_of": "1990-01-01"}, f"parameter as_of: '1990-01-01' is outside the data's range {RANGE_TEXT}"),
+    ({"as_of": "2030-01-01"}, f"parameter as_of: '2030-01-01' is outside the data's range {RANGE_TEXT}"),
+    ({"focus": "KAZ-2023-01"}, f"parameter focus: 'KAZ-2023-01' is not a case_id (one of: {', '.join(CASES)})"),
+    ({"compare": "ARM-2021-05;XYZ"}, f"parameter compare: 'XYZ' is not a case_id (one of: {', '.join(CASES)})"),
+    ({"as_of": "2022-01-07", "since": "2022-02-01"}, "parameter since: '2022-02-01' is not before as_of '2022-01-07' (since must be earlier)"),
+    ({"edition": "line one\nline two"}, "parameter edition: 'line one\\nline two' spans several lines (give one line of text)"),
+])
+def test_each_bad_parameter_gives_one_line(values, expected):
+    assert messages(values) == [expected]
+
+
+def test_good_parameters_are_completed_with_defaults():
+    from datetime import date
+
+    out = check({"as_of": date(2022, 1, 7), "compare": ["ARM-2021-05", "ARM-2022-09"]}, case_ids=CASES)
+    assert out == {**DEFAULTS, "as_of": "2022-01-07", "compare": "ARM-2021-05;ARM-2022-09"}
+
+
+def test_notebook_parameters_cells_match_the_declaration():
+    for path in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert [c.source for c in cells] == [parameters_cell_source()], path.name
+        namespace: dict = {}
+        exec(cells[0].source, namespace)  # the cell is plain assignments of the declared defaults
+        assert {p.name: namespace[p.name] for p in PARAMETERS} == DEFAULTS
+
+
+def test_bad_parameters_stop_the_build_before_any_kernel(tmp_path: Path):
+    result = subprocess.run([*CLI, "build", "--as-of", "2022-13-01", "--since", "2023-01-01", "--out", str(tmp_path / "r"),
+                             "--build-dir", str(tmp_path / "b")], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "validating data",
+        "parameter as_of: '2022-13-01' is not a date (YYYY-MM-DD)",
+        "error: invalid parameters; no notebook was run and the report was not changed",
+    ]
+    assert not list((tmp_path / "b").glob("*.ipynb")) and not (tmp_path / "r" / "briefing.html").exists()
+
+
+def test_a_parameters_file_and_flags(tmp_path: Path):
+    params = tmp_path / "edition.yaml"
+    params.write_text("as_of: 2022-01-07\nedition: First week\nfocus: KAZ-2023\n", encoding="utf-8")
+    result = subprocess.run([*CLI, "build", "--params", str(params), "--focus", "KAZ-2022-01", "-p", "author", "Desk",
+                             "--out", str(tmp_path / "r"), "--build-dir", str(tmp_path / "b"), "--notebooks", str(tmp_path / "none")],
+                            capture_output=True, text=True)
+    # the flag overrides the file's bad focus, so the parameters pass and the build reaches the (missing) notebooks
+    assert f"error: {tmp_path / 'none'}: no notebooks (*.ipynb) to build" in result.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("as_of: 2022-01-07\nfocuss: KAZ-2022-01\n", encoding="utf-8")
+    result = subprocess.run([*CLI, "build", "--params", str(bad), "--out", str(tmp_path / "r")], capture_output=True, text=True)
+    assert result.returncode == 2 and "parameter 'focuss': unknown (did you mean focus?" in result.stderr
+
+
+def test_make_passes_the_variables_on():
+    result = subprocess.run(["make", "-n", "report", "AS_OF=2022-01-07", "SINCE=2022-01-06", "PARAMS=editions/jan-2022.yaml"],
+                            capture_output=True, text=True, cwd=paths.ROOT)
+    command = [line for line in result.stdout.splitlines() if "csto-briefing build" in line]
+    assert command and "--params editions/jan-2022.yaml --as-of 2022-01-07 --since 2022-01-06" in command[0]
+
+
+def _run_notebook(tmp_path: Path, name: str, *params: str) -> tuple[subprocess.CompletedProcess, str]:
+    out = tmp_path / name
+    args = [a for pair in zip(["-p"] * (len(params) // 2), params[::2], params[1::2]) for a in pair]
+    result = subprocess.run([str(Path(sys.executable).with_name("papermill")), str(paths.NOTEBOOKS_DIR / name), str(out),
+                             *args, "--cwd", str(paths.NOTEBOOKS_DIR), "--no-progress-bar"], capture_output=True, text=True)
+    html = ""
+    if out.exists():
+        nb = json.loads(out.read_text(encoding="utf-8"))
+        html = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    return result, html
+
+
+def test_papermill_on_one_notebook_checks_its_parameters(tmp_path: Path):
+    result, html = _run_notebook(tmp_path, "01_overview.ipynb", "as_of", "2022-01-07")
+    assert result.returncode == 0 and "Information as of 7 January 2022" in html
+    result, _ = _run_notebook(tmp_path, "02_timeline.ipynb", "as_of", "2022-13-07")
+    assert result.returncode != 0
+    assert "ParameterError: parameter as_of: '2022-13-07' is not a date (YYYY-MM-DD)" in result.stderr
+
+
+def test_a_parameter_value_is_data_never_code(tmp_path: Path):
+    canary = tmp_path / "pwned"
+    value = f'x"); __import__("os").system("touch {canary}"); ("' + " {{ 7*7 }} <b>bold</b> \\n"
+    result, html = _run_notebook(tmp_path, "01_overview.ipynb", "edition", value)
+    assert result.returncode == 0, result.stderr
+    assert not canary.exists()
+    assert "Edition: x&#34;); __import__(&#34;os&#34;).system(" in html and "{{ 7*7 }} &lt;b&gt;bold&lt;/b&gt; \\n" in html
+
+
+# -- the briefing as known on as_of ---------------------------------------------------------------------
+
+def test_as_of_6_january_2022_the_kyrgyz_parliament_has_not_voted():
+    b = Briefing.load("2022-01-06")
+    kgz = b.positions[(b.positions["state_iso3"] == "KGZ")].iloc[0]
+    assert (kgz["parliament"], kgz["troops_status"]) == ("no_quorum", "pending_approval")
+    assert "approved" not in set(b.positions["parliament"])
+    assert "k-kgz-approved" not in set(b.events["event_id"])
+
+
+def test_as_of_8_january_2022_the_kyrgyz_parliament_has_approved():
+    b = Briefing.load("2022-01-08")
+    kgz = b.positions[(b.positions["state_iso3"] == "KGZ")].iloc[0]
+    assert (kgz["parliament"], kgz["parliament_date"], kgz["troops"]) == ("approved", "2022-01-07", 150)
+
+
+def test_as_of_12_january_2022_the_withdrawal_has_not_begun():
+    b = Briefing.load("2022-01-12")
+    assert not b.events[b.events["event_type"] == "withdrawal"].shape[0]
+    assert "Withdrawal begins" not in str(sections.timeline(b)) and "last Russian aircraft" not in str(sections.timeline(b))
+    assert b.latest_figures.set_index("measure").loc["force_size", "value"] == 2500  # the planned figure; 2,030 came on 19 January
+
+
+def test_as_of_5_january_2022_no_decision_yet():
+    b = Briefing.load("2022-01-05")
+    kaz = b.cases.set_index("case_id").loc["KAZ-2022-01"]
+    assert kaz["response"] == "" and "none yet" in str(sections.appeals(b))
+
+
+def test_title_block_says_as_of():
+    html = str(sections.title_block(Briefing.load("2022-01-07", edition="First week")))
+    assert "Information as of 7 January 2022" in html and "Edition: First week" in html
+
+
+def test_changes_since():
+    html = re.sub(r"\s+", " ", str(sections.changes(Briefing.load("2022-01-20", since="2022-01-07"))))
+    assert "What changed since 7 January 2022" in html
+    assert "The last four Russian aircraft" in html  # a new event
+    assert "was about 2,500 servicemen (6 January 2022)" in html and "now 2,030 servicemen (19 January 2022)" in html
+    assert "armenian contingent" not in html  # 100 then, 100 now: not a revision
+    assert str(sections.changes(Briefing.load("2022-01-20"))) == ""
+
+
+def test_editions_are_built_with_an_index(tmp_path: Path):
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    source = nbformat.read(paths.NOTEBOOKS_DIR / "01_overview.ipynb", as_version=4)
+    nbformat.write(source, notebooks / "01_overview.ipynb")
+    listing = tmp_path / "editions.yaml"
+    listing.write_text("editions:\n  - {as_of: 2022-01-07, edition: First week}\n  - {as_of: latest, since: 2022-01-07}\n", encoding="utf-8")
+    from csto_briefing.editions import build_editions
+
+    lines: list[str] = []
+    build_editions(listing, report_dir=tmp_path / "editions", build_dir=tmp_path / "build", notebooks_dir=notebooks, pdf=False,
+                   log=lines.append)
+    index = (tmp_path / "editions" / "index.html").read_text(encoding="utf-8")
+    assert 'href="2022-01-07/briefing.html"' in index and 'href="2025-12-31/briefing.html"' in index
+    assert "Information as of 7 January 2022" in (tmp_path / "editions" / "2022-01-07" / "briefing.html").read_text(encoding="utf-8")
+    assert "What changed since 7 January 2022" in (tmp_path / "editions" / "2025-12-31" / "briefing.html").read_text(encoding="utf-8")
+    assert any(line.startswith("[2/2] ") for line in lines)
