@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from . import paths
-from .load import DataError
+from .errors import DataError
 
 
 def _validate(args: argparse.Namespace) -> int:

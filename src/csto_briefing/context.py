@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from . import asof
-from .load import Dataset, load_dataset, split_ids
-from .parameters import DEFAULTS, TITLE, check, split_cases
+from .load import Dataset, load_dataset, reset_reads
+from .parameters import DEFAULTS, SUBTITLE, TITLE, build_date, check, split_cases  # noqa: F401 - re-exported
 
 DEFAULT_AS_OF = DEFAULTS["as_of"]
-SUBTITLE = "The Collective Security Treaty Organization and the appeals for help of its members, 2010-2025"
 
 
 def parse_as_of(value: str | date) -> date:
@@ -25,13 +23,6 @@ def parse_as_of(value: str | date) -> date:
         return date.fromisoformat(str(value))
     except ValueError:
         raise ValueError(f"as_of: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def build_date() -> date:
-    """The date of this build: from SOURCE_DATE_EPOCH when set (reproducible builds), else today (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch and epoch.isdigit() else datetime.now(timezone.utc)
-    return moment.date()
 
 
 def check_against_data(values: dict, data: Dataset) -> dict[str, str]:
@@ -61,6 +52,7 @@ class Briefing:
         given = {"as_of": as_of, **values}
         p = check_against_data({k: v for k, v in given.items() if v is not None}, data)
         compare = tuple(split_cases(p["compare"])) or tuple(c for c in data.cases["case_id"] if c != p["focus"])
+        reset_reads()  # from here on, record the tables the sections read
         return cls(data, date.fromisoformat(p["as_of"]), Path(figures_dir) if figures_dir else None, p["edition"],
                    p["author"], date.fromisoformat(p["since"]) if p["since"] else None, p["focus"], compare, p["title"])
 
@@ -106,12 +98,6 @@ class Briefing:
     # -- sources ------------------------------------------------------------------------------------
     @cached_property
     def source_numbers(self) -> dict[str, int]:
-        """Numbers for the bibliography: every source the data cites, in the order of sources.csv."""
-        cited: set[str] = set()
-        for name, table in self.data.codebook.tables.items():
-            for column in table.columns.values():
-                if column.ref == "sources.source_id":
-                    for cell in self.data.tables[name][column.name]:
-                        cited.update(split_ids(cell))
-        order = [s for s in self.data.sources["source_id"] if s in cited]
-        return {source_id: i for i, source_id in enumerate(order, start=1)}
+        """Numbers for the bibliography: every source in data/sources.csv, in its order (so that a section's
+        citations depend on that table only, not on what the other tables cite)."""
+        return {source_id: i for i, source_id in enumerate(self.data.sources["source_id"], start=1)}

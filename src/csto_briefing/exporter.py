@@ -18,6 +18,12 @@ def _b64encode(value: str) -> str:
     return base64.b64encode(value.encode("utf-8")).decode("ascii")
 
 
+def _format_day(value: str) -> str:
+    from .formatting import fmt_date
+
+    return fmt_date(value)
+
+
 class BriefingHTMLExporter(HTMLExporter):
     """HTML exporter with the briefing template."""
 
@@ -46,6 +52,7 @@ class BriefingHTMLExporter(HTMLExporter):
     def default_filters(self) -> Any:
         yield from super().default_filters()
         yield ("b64encode", _b64encode)
+        yield ("format_day", _format_day)
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
         resources = dict(resources or {})

@@ -9,7 +9,6 @@ returns typed pandas frames only once every table has passed.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 from dataclasses import dataclass, field
@@ -19,29 +18,8 @@ import pandas as pd
 
 from . import paths
 from .codebook import Codebook, Table, load_codebook
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with the data, as a user can act on it."""
-
-    file: str
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-
-
-class DataError(Exception):
-    """The data did not validate. `problems` holds every problem found, one per line."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems))
-        super().__init__("\n".join(str(p) for p in self.problems))
-
+from .errors import DataError, Problem  # noqa: F401 - re-exported
+from .hashing import VALIDATED_ENV, codebook_path, fingerprint  # noqa: F401 - re-exported
 
 LINE = "_line"  # index name: the line of the row as a spreadsheet numbers it (header = 1)
 
@@ -101,6 +79,25 @@ def read_raw(path: Path, table: Table) -> tuple[pd.DataFrame | None, list[Proble
     return frame[expected], problems
 
 
+READS: set[str] = set()  # the tables read since the last reset: what a notebook's outputs depend on
+
+
+class TrackedTables(dict):
+    """The tables by name, recording each one read into READS (the build re-runs a notebook when a table it read changes)."""
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        READS.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default=None):  # type: ignore[override]
+        READS.add(name)
+        return super().get(name, default)
+
+
+def reset_reads() -> None:
+    READS.clear()
+
+
 @dataclass
 class Dataset:
     """The validated tables, typed: integers as Int64, numbers as float, everything else as str ('' = empty)."""
@@ -112,7 +109,7 @@ class Dataset:
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
         if name in tables:
-            return tables[name]
+            return tables[name]  # recorded in READS
         raise AttributeError(name)
 
     def source(self, source_id: str) -> pd.Series:
@@ -138,24 +135,6 @@ def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return out.reset_index()
 
 
-VALIDATED_ENV = "CSTO_BRIEFING_VALIDATED"  # fingerprint of data already validated by this build
-
-
-def fingerprint(data_dir: Path, codebook_path: Path) -> str:
-    """A hash of the codebook and every CSV in data_dir: equal fingerprints mean identical data."""
-    digest = hashlib.sha256(codebook_path.read_bytes())
-    for path in sorted(Path(data_dir).glob("*.csv")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def codebook_path(data_dir: Path) -> Path:
-    """The codebook beside the data if there is one, else the project's."""
-    local = Path(data_dir) / "codebook.yaml"
-    return local if local.is_file() else paths.CODEBOOK
-
-
 def load_dataset(data_dir: Path | None = None, codebook: Codebook | None = None) -> Dataset:
     """Read and validate every table; raise DataError listing every problem, or return typed tables.
 
@@ -175,4 +154,4 @@ def load_dataset(data_dir: Path | None = None, codebook: Codebook | None = None)
         problems.extend(validate_frames(raw, codebook, data_dir))
     if problems:
         raise DataError(problems)
-    return Dataset(codebook, {name: _typed(raw[name], codebook.tables[name]) for name in raw}, data_dir)
+    return Dataset(codebook, TrackedTables({name: _typed(raw[name], codebook.tables[name]) for name in raw}), data_dir)

@@ -8,11 +8,20 @@ A value is data, never code: it reaches a notebook as a literal and is used only
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 TITLE = "The CSTO answered Kazakhstan within hours. Armenia's appeals brought no troops."
+SUBTITLE = "The Collective Security Treaty Organization and the appeals for help of its members, 2010-2025"
+
+
+def build_date() -> date:
+    """The date of this build: from SOURCE_DATE_EPOCH when set (reproducible builds), else today (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch and epoch.isdigit() else datetime.now(timezone.utc)
+    return moment.date()
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,9 @@ def package_versions() -> dict[str, str]:
 
 
 def describe(b: Briefing) -> dict[str, str]:
+    from .load import READS
+
+    READS.update(b.data.tables.keys())  # the fingerprint covers every table: this output depends on all of them
     data_dir = b.data.data_dir
     return {
         **{f"parameter {k}": v or "(none)" for k, v in b.parameters.items()},

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import asof, charts, narrative, provenance
-from .context import SUBTITLE, Briefing, build_date
+from .context import SUBTITLE, Briefing
 from .formatting import cite, fmt_date, fmt_figure, fmt_number, fmt_time, safe_link
 from .load import split_ids
 from .paths import TEMPLATES_DIR
@@ -75,10 +75,13 @@ def _table_number(key: str) -> int:
 
 
 def show(html: Markup) -> None:
-    """Display a section in the notebook (and so in the report) as HTML."""
+    """Display a section in the notebook (and so in the report) as HTML, noting the tables read so far:
+    the build re-executes the notebook only when one of them changes."""
     from IPython.display import HTML, display
 
-    display(HTML(str(html)))
+    from .load import READS
+
+    display(HTML(str(html)), metadata={"csto_briefing": {"reads": sorted(READS)}})
 
 
 # -- sections ------------------------------------------------------------------------------------
@@ -97,7 +100,7 @@ def changes_title(b: Briefing) -> str:
 
 
 def title_block(b: Briefing) -> Markup:
-    return _render("title", b, title=b.title, subtitle=SUBTITLE, built=build_date(), toc=table_of_contents(b))
+    return _render("title", b, title=b.title, subtitle=SUBTITLE, toc=table_of_contents(b))
 
 
 def key_points(b: Briefing) -> Markup:
@@ -184,9 +187,9 @@ def next_steps(b: Briefing, after: str = "2022-01-31") -> Markup:
 
 def methodology(b: Briefing) -> Markup:
     numbers = b.source_numbers
-    sources = b.data.sources.set_index("source_id").loc[list(numbers)].reset_index()
+    sources = b.data.sources
     return _render("methodology", b, sources=sources, numbers=numbers, codebook=b.data.codebook,
-                   provenance=provenance.describe(b), built=build_date())
+                   provenance=provenance.describe(b))
 
 
 def changes(b: Briefing) -> Markup:

@@ -1,0 +1,107 @@
+"""Incremental and reproducible builds: nothing changed, nothing runs; one table changed, only the notebooks
+that read it run; the template changed, only the export runs; a clean rebuild gives the same bytes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from csto_briefing import hashing, paths
+from csto_briefing.build import BuildConfig, build, read_state
+
+
+class Project:
+    def __init__(self, root: Path):
+        self.root = root
+        self.data = root / "data"
+        self.lines: list[str] = []
+
+    def config(self) -> BuildConfig:
+        return BuildConfig(data_dir=self.data, build_dir=self.root / "build", report_dir=self.root / "report",
+                           log=self.lines.append)
+
+    def build(self) -> list[Path]:
+        self.lines.clear()
+        return build(self.config())
+
+    def executed(self) -> set[str]:
+        return {line.split("] ", 1)[1].split(" (")[0].rsplit("/", 1)[-1] for line in self.lines if line.startswith("[")}
+
+    def snapshot(self) -> dict[str, bytes]:
+        files = {f"report/{p.relative_to(self.root / 'report').as_posix()}": p.read_bytes()
+                 for p in (self.root / "report").rglob("*") if p.is_file()}
+        files.update({f"build/{p.name}": p.read_bytes() for p in (self.root / "build").glob("*.ipynb")})
+        files.update({f"build/figures/{p.name}": p.read_bytes() for p in (self.root / "build" / "figures").glob("*")})
+        return files
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict[str, bytes]]:
+    root = tmp_path_factory.mktemp("incremental")
+    shutil.copytree(paths.DATA_DIR, root / "data")
+    project = Project(root)
+    project.build()
+    assert len(project.executed()) == len(list(paths.NOTEBOOKS_DIR.glob("*.ipynb")))
+    return project, project.snapshot()
+
+
+def test_nothing_changed_nothing_runs(project):
+    p, first = project
+    assert p.build() == []
+    assert p.executed() == set() and p.lines[-1].startswith(f"{p.root / 'report'} is up to date")
+    assert p.snapshot() == first
+
+
+def test_one_table_changed_reruns_only_the_notebooks_that_read_it(project):
+    p, _ = project
+    reads = {name: entry["reads"] for name, entry in read_state(p.root / "build")["notebooks"].items()}
+    readers = {name for name, tables in reads.items() if "commentary" in tables}
+    assert readers and readers != set(reads)  # some notebooks read it, some do not
+    table = p.data / "commentary.csv"
+    original = table.read_bytes()
+    table.write_bytes(original.replace(b"Interview with France 24.", b"Interview with France 24 (television)."))
+    try:
+        p.build()
+        assert p.executed() == readers
+        assert "Interview with France 24 (television)." in (p.root / "report" / "briefing.html").read_text(encoding="utf-8")
+    finally:
+        table.write_bytes(original)
+    p.build()
+    assert p.executed() == readers
+
+
+def test_a_template_change_reexports_without_executing(project, monkeypatch: pytest.MonkeyPatch):
+    p, _ = project
+    before = (p.root / "report" / "manifest.json").stat().st_mtime_ns
+    real = hashing.export_code_hash
+    monkeypatch.setattr(hashing, "export_code_hash", lambda: "edited-" + real())
+    written = p.build()
+    assert p.executed() == set()
+    assert p.root / "report" / "briefing.pdf" in written
+    assert (p.root / "report" / "manifest.json").stat().st_mtime_ns != before
+
+
+def test_a_clean_rebuild_gives_the_same_bytes(project):
+    p, first = project
+    shutil.rmtree(p.root / "build")
+    shutil.rmtree(p.root / "report")
+    p.build()
+    assert len(p.executed()) == len(list(paths.NOTEBOOKS_DIR.glob("*.ipynb")))
+    second = p.snapshot()
+    assert sorted(second) == sorted(first)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_the_manifest_lists_inputs_parameters_versions_and_outputs(project):
+    p, _ = project
+    manifest = json.loads((p.root / "report" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["as_of"] == "2025-12-31"
+    assert manifest["inputs"]["data/events.csv"] == hashing.sha256_file(p.data / "events.csv")
+    assert "notebooks/01_overview.ipynb" in manifest["inputs"] and "package code (csto_briefing)" in manifest["inputs"]
+    assert {"python", "pandas", "papermill", "nbconvert", "weasyprint"} <= set(manifest["packages"])
+    for name, digest in manifest["outputs"].items():
+        assert hashing.sha256_file(p.root / "report" / name) == digest
+    assert {"briefing.html", "briefing.pdf", "briefing.ipynb"} <= set(manifest["outputs"])
