@@ -10,7 +10,7 @@ PARAMS ?=
 EDITIONS ?= editions/editions.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help env report editions validate test lab clean lock check-system
+.PHONY: help env report editions validate test bench lab clean lock check-system
 
 help: ## list the targets
 	@echo "csto-briefing: a reproducible briefing on the CSTO, Kazakhstan (2022) and Armenia's appeals"
@@ -48,6 +48,18 @@ editions: $(STAMP) ## build every edition in editions/editions.yaml into report/
 test: $(STAMP) ## run the tests (they build the briefing in a temporary folder)
 	@$(BIN)/python -m pytest
 
+BENCH_STAMP := .venv-bench/.installed-$(shell cat requirements-bench.lock 2>/dev/null | cksum | cut -d' ' -f1)
+
+$(BENCH_STAMP): requirements-bench.lock
+	@echo "creating .venv-bench with the stock pipeline (jupyter metapackage) for the benchmark (first run only)"
+	@test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
+	@.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock
+	@.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@rm -f .venv-bench/.installed-* && touch $@
+
+bench: $(STAMP) $(BENCH_STAMP) ## time our build against the stock papermill/nbconvert/weasyprint pipeline (prints a table)
+	@$(BIN)/python scripts/bench.py $(if $(REPS),--reps $(REPS))
+
 $(LAB_STAMP): $(STAMP) requirements-lab.lock
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.lock
 	@touch $@
@@ -61,3 +73,4 @@ clean: ## remove build/ and the built report (keeps .venv)
 lock: ## re-pin the dependencies after editing pyproject.toml (needs uv)
 	uv pip compile pyproject.toml --extra test --python-version 3.11 -o requirements.lock
 	uv pip compile pyproject.toml --extra test --extra lab -c requirements.lock --python-version 3.11 -o requirements-lab.lock
+	uv pip compile pyproject.toml --extra test --extra bench -c requirements.lock --python-version 3.11 -o requirements-bench.lock

@@ -100,11 +100,7 @@ def contributions_chart(positions: pd.DataFrame, state_names: dict[str, str]) ->
                      "pending_approval": "awaiting parliament's approval"}.get(row["troops_status"], row["troops_status"])
             ax.text(known_max * 0.02, i, label, va="center", fontsize=8, color="#333333", style="italic", parse_math=False)
         ax.text(-known_max * 0.02, i, name, va="center", ha="right", fontsize=8.5, parse_math=False)
-    ax.set_yticks([])
-    ax.spines["left"].set_visible(False)
-    ax.set_xlim(0, known_max * 1.6)
-    ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.set_xlabel("troops")
+    _bars_axes(ax, xmax=known_max * 1.6, rows=len(rows), top=-0.5, xlabel="troops")
     return fig
 
 
@@ -172,9 +168,14 @@ def appeals_chart(cases: pd.DataFrame, labels: list[str], label: Callable[[str, 
             count = "no troops" if pd.notna(troops) else "troops not reported"
             ax.plot(0, i + 0.1, marker="o", color=VERMILION, markersize=6, clip_on=False)
             ax.text(top * 0.015, i + 0.1, f"{count}: {got}", va="center", fontsize=8, color="#333333", parse_math=False)
+    _bars_axes(ax, xmax=top * 1.3, rows=len(cases), top=-0.75, xlabel="troops sent")
+    return fig
+
+
+def _bars_axes(ax, xmax: float, rows: int, top: float, xlabel: str) -> None:
+    """Horizontal bars labelled directly: no y axis, first row at the top."""
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
-    ax.set_xlim(0, top * 1.3)
-    ax.set_ylim(len(cases) - 0.5, -0.75)
-    ax.set_xlabel("troops sent")
-    return fig
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(rows - 0.5, top)
+    ax.set_xlabel(xlabel)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from . import paths
@@ -55,13 +56,45 @@ def _given_parameters(args: argparse.Namespace) -> dict:
     return values
 
 
-def _build(args: argparse.Namespace) -> int:
-    from .build import BuildConfig, BuildError, build, contain
+def _reported(step: Callable[[], object], unchanged: str) -> int:
+    """Run a build step; turn each kind of failure into its lines on stderr and an exit code.
+
+    `unchanged` says what a failure leaves as it was, e.g. 'the report was not changed'."""
+    from .build import BuildError
     from .parameters import ParameterError
+
+    try:
+        step()
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"error: {len(exc.problems)} problem(s) in the data; no notebook was run and {unchanged}", file=sys.stderr)
+        return 1
+    except ParameterError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        print(f"error: invalid parameters; no notebook was run and {unchanged}", file=sys.stderr)
+        return 2
+    except (BuildError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print(unchanged, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"interrupted; {unchanged}", file=sys.stderr)
+        return 130
+    return 0
+
+
+def _log(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import BuildConfig, build, contain
 
     contain(Path(args.build_dir).resolve() if args.build_dir else paths.BUILD_DIR)  # before matplotlib is imported
     try:
-        config = BuildConfig(params=_given_parameters(args))
+        config = BuildConfig(params=_given_parameters(args), log=_log)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -74,57 +107,20 @@ def _build(args: argparse.Namespace) -> int:
     if args.notebooks:
         config.notebooks_dir = Path(args.notebooks).resolve()
     config.pdf = not args.no_pdf
-    try:
-        build(config)
-    except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"error: {len(exc.problems)} problem(s) in the data; no notebook was run and the report was not changed", file=sys.stderr)
-        return 1
-    except ParameterError as exc:
-        for line in exc.lines:
-            print(line, file=sys.stderr)
-        print("error: invalid parameters; no notebook was run and the report was not changed", file=sys.stderr)
-        return 2
-    except (BuildError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        print("the report was not changed", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted; the report was not changed", file=sys.stderr)
-        return 130
-    return 0
+    return _reported(lambda: build(config), "the report was not changed")
 
 
 def _editions(args: argparse.Namespace) -> int:
-    from .build import BuildError, contain
-    from .parameters import ParameterError
+    from .build import contain
 
     build_dir = Path(args.build_dir).resolve() if args.build_dir else paths.BUILD_DIR / "editions"
-    contain(build_dir)
+    contain(build_dir)  # before matplotlib is imported
     from .editions import build_editions
 
-    try:
-        build_editions(Path(args.file), report_dir=Path(args.out).resolve() if args.out else paths.REPORT_DIR / "editions",
-                       build_dir=build_dir, data_dir=Path(args.data).resolve() if args.data else paths.DATA_DIR,
-                       pdf=not args.no_pdf, log=lambda line: print(line, file=sys.stderr, flush=True))
-    except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print("error: problems in the data; no edition was built", file=sys.stderr)
-        return 1
-    except ParameterError as exc:
-        for line in exc.lines:
-            print(line, file=sys.stderr)
-        print("error: invalid parameters; no edition was built", file=sys.stderr)
-        return 2
-    except (BuildError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("interrupted; the published editions were not changed", file=sys.stderr)
-        return 130
-    return 0
+    return _reported(lambda: build_editions(
+        Path(args.file), report_dir=Path(args.out).resolve() if args.out else paths.REPORT_DIR / "editions",
+        build_dir=build_dir, data_dir=Path(args.data).resolve() if args.data else paths.DATA_DIR, pdf=not args.no_pdf,
+        log=_log), "the published editions were not changed")
 
 
 def _add_parameter_options(parser: argparse.ArgumentParser) -> None:
