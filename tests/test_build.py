@@ -82,8 +82,11 @@ def test_pdf_embeds_a_font_with_armenian_glyphs(pdf: pypdf.PdfReader):
 
 
 def _drawing_operators(page: pypdf.PageObject) -> int:
-    content = page.get_contents()
-    data = content.get_data() if content is not None else b""
+    """Path-drawing operators on the page, its own content and its form XObjects (where SVG charts are drawn)."""
+    streams = [page.get_contents()]
+    streams += [x.get_object() for x in (page["/Resources"].get("/XObject") or {}).values()
+                if x.get_object().get("/Subtype") == "/Form"]
+    data = b"".join(s.get_data() for s in streams if s is not None)
     return len(re.findall(rb"\s(?:l|c|re)\s", data))
 
 

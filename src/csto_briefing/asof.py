@@ -18,16 +18,19 @@ def known_by(frame: pd.DataFrame, column: str, as_of: date) -> pd.DataFrame:
 
 
 def latest_figures(figures: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """For each measure, the figures of the latest report date on or before as_of (all of them if several).
+    """For each measure, the figures of the latest report on or before as_of (all of them if several).
 
+    A figure counts as known from the last day its date can mean (a month from its end), but ranks by the
+    first (a figure dated only 'January 2022' is not taken as newer than one of 10 January 2022), after any
+    figure the data marks as superseded (one dated only '2022' that replaced the March figures still wins).
     Disputed figures are kept in the tables but never chosen as the figure the briefing uses."""
     known = known_by(figures, "reported_on", as_of)
     known = known[known["status"] != "disputed"].copy()
     if known.empty:
         return known
-    known["_end"] = [period_end(v) for v in known["reported_on"]]
-    latest = known.groupby("measure")["_end"].transform("max")
-    return known[known["_end"] == latest].drop(columns="_end")
+    known["_rank"] = [(status != "superseded", period_start(v)) for status, v in zip(known["status"], known["reported_on"])]
+    best = known.groupby("measure")["_rank"].transform("max")
+    return known[known["_rank"] == best].drop(columns="_rank")
 
 
 def positions_on(positions: pd.DataFrame, as_of: date) -> pd.DataFrame:
