@@ -105,3 +105,16 @@ def test_the_manifest_lists_inputs_parameters_versions_and_outputs(project):
     for name, digest in manifest["outputs"].items():
         assert hashing.sha256_file(p.root / "report" / name) == digest
     assert {"briefing.html", "briefing.pdf", "briefing.ipynb"} <= set(manifest["outputs"])
+
+
+def test_modules_the_kernels_never_import_are_outside_their_key():
+    """A kernel imports what the notebooks import; build, cli, editions and exporter must not be among them."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from csto_briefing import sections, context, narrative, provenance; "
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith('csto_briefing'))))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    for module in hashing.NOT_IN_KERNELS:
+        if module.endswith(".py"):
+            assert f"csto_briefing.{module[:-3]}" not in loaded

@@ -13,14 +13,12 @@ This module imports only the standard library at load time, so that a build with
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,6 +186,9 @@ def run_notebooks(tasks: list[NotebookTask], workers: int, log: Callable[[str], 
     The first failing notebook stops the run: notebooks not yet started are cancelled."""
     if not tasks:
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     done = 0
     with ProcessPoolExecutor(max_workers=max(1, min(len(tasks), workers)), mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {pool.submit(_run_notebook, t.source, t.target, t.parameters, t.cwd): t for t in tasks}

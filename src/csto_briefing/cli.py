@@ -33,10 +33,10 @@ def _dictionary(args: argparse.Namespace) -> int:
 
 def _given_parameters(args: argparse.Namespace) -> dict:
     """The parameters as the user gave them: a parameters file first, then -p NAME VALUE, then the named flags."""
-    import yaml
-
     values: dict = {}
     if args.params:
+        import yaml
+
         path = Path(args.params)
         try:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}

@@ -62,9 +62,13 @@ def _package_files(exclude: tuple[str, ...] = ()) -> list[Path]:
             and not any(p.relative_to(paths.PACKAGE_DIR).as_posix().startswith(e) for e in exclude)]
 
 
+# Modules the kernels never import: editing them does not make the notebooks' outputs stale.
+NOT_IN_KERNELS = ("templates/briefing/", "build.py", "cli.py", "editions.py", "exporter.py")
+
+
 def kernel_code_hash() -> str:
     """What the notebooks' outputs depend on in the package: its code, section templates and chart style."""
-    return sha256_files(paths.PACKAGE_DIR, _package_files(exclude=("templates/briefing/",)))
+    return sha256_files(paths.PACKAGE_DIR, _package_files(exclude=NOT_IN_KERNELS))
 
 
 def export_code_hash() -> str:
