@@ -49,9 +49,6 @@ class Codebook:
     tables: dict[str, Table]
     rules: list[Rule] = field(default_factory=list)
 
-    def meaning(self, vocab: str, value: str) -> str:
-        return self.vocabularies[vocab][value]
-
     def label(self, vocab: str, value: str) -> str:
         """A human label for a vocabulary value: the value with underscores as spaces."""
         if value not in self.vocabularies.get(vocab, {}):

@@ -16,15 +16,6 @@ from .parameters import DEFAULTS, SUBTITLE, TITLE, build_date, check, split_case
 DEFAULT_AS_OF = DEFAULTS["as_of"]
 
 
-def parse_as_of(value: str | date) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"as_of: {value!r} is not a date (YYYY-MM-DD)") from None
-
-
 def check_against_data(values: dict, data: Dataset) -> dict[str, str]:
     """The parameters checked as declared and against the data (case ids, date range)."""
     return check(values, case_ids=list(data.cases["case_id"]), date_range=asof.data_date_range(data.tables))

@@ -75,13 +75,6 @@ def request_unmet(case: pd.Series) -> bool:
     return case["request"] == "troops" and case["response"] != "deployment"
 
 
-def days_without_help(b: Briefing) -> list[tuple[pd.Series, int]]:
-    """Armenia's appeals whose response was not what they asked for, with days elapsed to as_of."""
-    cases = b.cases[b.cases["requesting_state"] == "ARM"]
-    return [(case, (b.as_of - asof.period_start(case["appeal_date"])).days)
-            for _, case in cases.iterrows() if request_unmet(case)]
-
-
 BASIS = {"cst-art2": "under Article 2 of the Collective Security Treaty", "cst-art4": "under Article 4 of the Collective Security Treaty",
          "ru-arm-1997": "under the 1997 bilateral treaty", "none": "with no treaty article"}
 ADDRESSEE = {"CSTO": "the CSTO", "RUS": "Russia"}
