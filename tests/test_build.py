@@ -59,21 +59,29 @@ def test_pdf_has_names_in_armenian_and_russian_script_as_in_the_data(pdf_text: s
         assert state["name_hy"] in flat and state["name_ru"] in flat
 
 
-def _embedded_fonts(pdf: pypdf.PdfReader) -> set[str]:
-    fonts = set()
+def _embedded_fonts(pdf: pypdf.PdfReader) -> dict[str, bytes]:
+    """Embedded fonts by name (subset tag removed), with their ToUnicode maps."""
+    fonts: dict[str, bytes] = {}
     for page in pdf.pages:
         for font in (page["/Resources"].get("/Font") or {}).values():
             font = font.get_object()
             descendants = font.get("/DescendantFonts")
             descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
             if descriptor is not None and any(k in descriptor.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-                fonts.add(str(font["/BaseFont"]).split("+")[-1])
+                to_unicode = font.get("/ToUnicode")
+                fonts[str(font["/BaseFont"]).split("+")[-1]] = to_unicode.get_object().get_data() if to_unicode else b""
     return fonts
 
 
 def test_pdf_embeds_a_font_with_armenian_glyphs(pdf: pypdf.PdfReader):
+    """Every font in the PDF is the one the build embeds (DejaVu Sans from matplotlib, under a family name of
+    our own so that no installed font can stand in for it), and the Armenian text is drawn with it."""
+    from csto_briefing.build import EMBEDDED_FAMILY
+
     embedded = _embedded_fonts(pdf)
-    assert "DejaVu-Sans" in embedded, embedded
+    family = EMBEDDED_FAMILY.replace(" ", "-")
+    assert embedded and all(name.startswith(family) for name in embedded), embedded
+    assert re.search(rb"<05[3-8][0-9A-Fa-f]>", embedded[family])  # Armenian code points mapped in that font
     from matplotlib import get_data_path
 
     cmap = TTFont(Path(get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf").getBestCmap()

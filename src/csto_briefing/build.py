@@ -223,13 +223,13 @@ def up_to_date(entry: dict | None, key: dict[str, str], tables: dict[str, str], 
     return all(entry.get("tables", {}).get(t) == tables.get(t) for t in [*reads, "codebook"])
 
 
-def execute(config: BuildConfig, state: dict, tables: dict[str, str]) -> tuple[list[Path], int]:
+def execute(config: BuildConfig, state: dict, tables: dict[str, str], code: dict[str, str]) -> tuple[list[Path], int]:
     """Run the notebooks whose inputs changed (all of them the first time), in parallel on the machine's cores.
     Returns every executed notebook and how many ran."""
     sources = notebooks(config.notebooks_dir)
     config.build_dir.mkdir(parents=True, exist_ok=True)
     config.figures_dir.mkdir(parents=True, exist_ok=True)
-    common = {"code": hashing.kernel_code_hash(), "environment": hashing.environment_hash()}
+    common = {"code": code["kernel"], "environment": code["environment"]}
     entries = state.setdefault("notebooks", {})
     keys = {s.name: notebook_key(s, config, common) for s in sources}
     stale = [s for s in sources if not up_to_date(entries.get(s.name), keys[s.name], tables, config.build_dir / s.name)]
@@ -300,11 +300,14 @@ def combine(executed: list[Path], checked: dict[str, str]):
     return combined
 
 
-def export_html(nb, font_css: str = "") -> str:
+def export_html(nb) -> str:
     from .exporter import BriefingHTMLExporter
 
-    body, _ = BriefingHTMLExporter().from_notebook_node(nb, resources={"font_css": font_css})
+    body, _ = BriefingHTMLExporter().from_notebook_node(nb)
     return body
+
+
+EMBEDDED_FAMILY = "Briefing Sans"  # a name of our own: an @font-face named like an installed font is shadowed by it
 
 
 def font_css() -> str:
@@ -315,15 +318,19 @@ def font_css() -> str:
     faces = [("DejaVuSans.ttf", "normal", "normal"), ("DejaVuSans-Bold.ttf", "bold", "normal"),
              ("DejaVuSans-Oblique.ttf", "normal", "italic"), ("DejaVuSans-BoldOblique.ttf", "bold", "italic")]
     return "\n".join(
-        f'@font-face {{ font-family: "DejaVu Sans"; src: url("{(ttf / name).as_uri()}"); font-weight: {weight}; font-style: {style}; }}'
+        f'@font-face {{ font-family: "{EMBEDDED_FAMILY}"; src: url("{(ttf / name).as_uri()}"); font-weight: {weight}; font-style: {style}; }}'
         for name, weight, style in faces if (ttf / name).is_file())
 
 
 def write_pdf(html: str, target: Path) -> None:
+    """The PDF from the same HTML, with the embedded fonts added as one more stylesheet."""
     try:
-        from weasyprint import HTML
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
 
-        HTML(string=html, base_url=str(paths.ROOT)).write_pdf(target)
+        fonts = FontConfiguration()  # @font-face rules are honoured only with a font configuration
+        HTML(string=html, base_url=str(paths.ROOT)).write_pdf(
+            target, stylesheets=[CSS(string=font_css(), font_config=fonts)], font_config=fonts)
     except Exception as exc:  # the engine's own errors vary (OSError for a missing Pango, ValueError, ...)
         raise BuildError(f"the PDF engine (WeasyPrint) failed: {type(exc).__name__}: {exc}") from None
 
@@ -334,9 +341,10 @@ def export(executed: list[Path], checked: dict[str, str], staging: Path, pdf: bo
 
     combined = combine(executed, checked)
     nbformat.write(combined, staging / "briefing.ipynb")
-    (staging / "briefing.html").write_text(export_html(combined), encoding="utf-8")
+    html = export_html(combined)
+    (staging / "briefing.html").write_text(html, encoding="utf-8")
     if pdf:
-        write_pdf(export_html(combined, font_css()), staging / "briefing.pdf")
+        write_pdf(html, staging / "briefing.pdf")
 
 
 def contain(build_dir: Path) -> dict[str, str]:
@@ -350,14 +358,14 @@ def contain(build_dir: Path) -> dict[str, str]:
     return values
 
 
-def manifest(config: BuildConfig, tables: dict[str, str], staging: Path) -> dict:
+def manifest(config: BuildConfig, tables: dict[str, str], code: dict[str, str], staging: Path) -> dict:
     """Every input with its hash, the parameters, package versions, and every output with its hash."""
     from .provenance import package_versions
 
     inputs = {f"data/{name}.csv" if name != "codebook" else "data/codebook.yaml": digest for name, digest in tables.items()}
     inputs.update({f"notebooks/{p.name}": hashing.sha256_file(p) for p in notebooks(config.notebooks_dir)})
-    inputs["package code (csto_briefing)"] = hashing.kernel_code_hash()
-    inputs["export template and code"] = hashing.export_code_hash()
+    inputs["package code (csto_briefing)"] = code["kernel"]
+    inputs["export template and code"] = code["export"]
     lock = paths.ROOT / "requirements.lock"
     if lock.is_file():
         inputs["requirements.lock"] = hashing.sha256_file(lock)
@@ -388,12 +396,12 @@ def build(config: BuildConfig) -> list[Path]:
     config.checked = check(config.params, case_ids=case_ids, date_range=(date.fromisoformat(first), date.fromisoformat(last)))
     os.environ[hashing.VALIDATED_ENV] = fp  # the kernels need not validate these exact files again
     tables = hashing.table_hashes(config.data_dir)
+    code = {"kernel": hashing.kernel_code_hash(), "export": hashing.export_code_hash(), "environment": hashing.environment_hash()}
     try:
-        executed, ran = execute(config, state, tables)
+        executed, ran = execute(config, state, tables, code)
     finally:
         write_state(config.build_dir, state)
-    export_key = {"executed": [hashing.sha256_file(p) for p in executed], "export": hashing.export_code_hash(),
-                  "kernel": hashing.kernel_code_hash(), "environment": hashing.environment_hash(),
+    export_key = {"executed": [hashing.sha256_file(p) for p in executed], **code,
                   "parameters": config.edition_parameters, "pdf": config.pdf, "date": build_date().isoformat(),
                   "figures": hashing.sha256_files(config.figures_dir, config.figures_dir.glob("*")),
                   "tables": tables}
@@ -406,7 +414,7 @@ def build(config: BuildConfig) -> list[Path]:
         config.log("combining, exporting HTML" + (" and writing the PDF" if config.pdf else ""))
         shutil.copytree(config.figures_dir, staging / "figures")
         export(executed, config.checked, staging, config.pdf)
-        (staging / "manifest.json").write_text(json.dumps(manifest(config, tables, staging), indent=1, sort_keys=True) + "\n",
+        (staging / "manifest.json").write_text(json.dumps(manifest(config, tables, code, staging), indent=1, sort_keys=True) + "\n",
                                                encoding="utf-8")
         written = _publish(staging, config.report_dir)
     finally:

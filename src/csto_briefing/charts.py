@@ -137,9 +137,11 @@ def series_chart(figures: pd.DataFrame, measures: dict[str, str]) -> Figure:
 
 
 def svg_bytes(fig: Figure) -> bytes:
+    """The chart as SVG with its text as text, naming first the font the PDF embeds (build.EMBEDDED_FAMILY)
+    and then DejaVu Sans, which browsers find on the system."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue()
+    return buffer.getvalue().replace(b"font-family: 'DejaVu Sans'", b"font-family: 'Briefing Sans', 'DejaVu Sans'")
 
 
 def save(fig: Figure, folder: Path, name: str) -> list[Path]:
