@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from csto_briefing import paths
-from csto_briefing.build import BuildConfig, build
+from csto_briefing.pipeline.build import build
+from csto_briefing.pipeline.config import BuildConfig
 
 ROOT = paths.ROOT
 

@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 import pypdf
 import pytest
 
-from csto_briefing import narrative, paths
-from csto_briefing.context import Briefing
+from csto_briefing import paths
+from csto_briefing.present import narrative
+from csto_briefing.briefing import Briefing
 
 DATA = paths.DATA_DIR
 

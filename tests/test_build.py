@@ -12,7 +12,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from csto_briefing import paths
-from csto_briefing.load import load_dataset
+from csto_briefing.data.dataset import load_dataset
 
 A4 = (595.3, 841.9)
 SECTION_TITLES = ["Key points", "Timeline", "Appeals and responses", "Member-state positions", "Commentary",
@@ -33,7 +33,7 @@ def pdf_text(pdf: pypdf.PdfReader) -> str:
 def test_outputs_are_written(built: Path):
     names = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
     assert {"briefing.html", "briefing.pdf", "briefing.ipynb"} <= set(names)
-    from csto_briefing.sections import FIGURES
+    from csto_briefing.present.sections import FIGURES
 
     for stem in (f"figure{i}_{key}" for i, key in enumerate(FIGURES, start=1)):
         assert f"figures/{stem}.svg" in names and f"figures/{stem}.png" in names
@@ -76,7 +76,7 @@ def _embedded_fonts(pdf: pypdf.PdfReader) -> dict[str, bytes]:
 def test_pdf_embeds_a_font_with_armenian_glyphs(pdf: pypdf.PdfReader):
     """Every font in the PDF is the one the build embeds (DejaVu Sans from matplotlib, under a family name of
     our own so that no installed font can stand in for it), and the Armenian text is drawn with it."""
-    from csto_briefing.build import EMBEDDED_FAMILY
+    from csto_briefing.pipeline.pdf import EMBEDDED_FAMILY
 
     embedded = _embedded_fonts(pdf)
     family = EMBEDDED_FAMILY.replace(" ", "-")
@@ -101,7 +101,7 @@ CHART_TEXT = {"timeline": "Kazakhstan, January 2022 (by day)", "appeals": "troop
 
 
 def test_pdf_draws_each_chart_on_the_page_of_its_caption(pdf: pypdf.PdfReader):
-    from csto_briefing.sections import FIGURES
+    from csto_briefing.present.sections import FIGURES
 
     assert set(FIGURES) == set(CHART_TEXT)
     for number, key in enumerate(FIGURES, start=1):

@@ -1,7 +1,7 @@
 """The README's data dictionary is the codebook's, word for word."""
 
 from csto_briefing import paths
-from csto_briefing.codebook import data_dictionary_markdown, load_codebook
+from csto_briefing.data.codebook import data_dictionary_markdown, load_codebook
 
 
 def test_readme_data_dictionary_matches_the_codebook():

@@ -7,7 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from csto_briefing.load import load_dataset, split_ids
+from csto_briefing.data.dataset import load_dataset
+from csto_briefing.data.read import split_ids
 
 
 @pytest.fixture(scope="module")

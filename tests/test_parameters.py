@@ -12,8 +12,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from csto_briefing import paths, sections
-from csto_briefing.context import Briefing
+from csto_briefing import paths
+from csto_briefing.present import sections
+from csto_briefing.briefing import Briefing
 from csto_briefing.parameters import DEFAULTS, PARAMETERS, ParameterError, check, parameters_cell_source
 
 CLI = [sys.executable, "-m", "csto_briefing.cli"]
@@ -174,7 +175,7 @@ def test_editions_are_built_with_an_index(tmp_path: Path):
     nbformat.write(source, notebooks / "01_overview.ipynb")
     listing = tmp_path / "editions.yaml"
     listing.write_text("editions:\n  - {as_of: 2022-01-07, edition: First week}\n  - {as_of: latest, since: 2022-01-07}\n", encoding="utf-8")
-    from csto_briefing.editions import build_editions
+    from csto_briefing.pipeline.editions import build_editions
 
     lines: list[str] = []
     build_editions(listing, report_dir=tmp_path / "editions", build_dir=tmp_path / "build", notebooks_dir=notebooks, pdf=False,

@@ -19,10 +19,11 @@ import nbformat
 import pypdf
 import pytest
 
-from csto_briefing import build as build_module
 from csto_briefing import paths
-from csto_briefing.build import BuildConfig, BuildError, build
-from csto_briefing.formatting import safe_link
+from csto_briefing.errors import BuildError
+from csto_briefing.pipeline.build import build
+from csto_briefing.pipeline.config import BuildConfig
+from csto_briefing.present.formatting import safe_link
 
 from .conftest import edit_cell
 
@@ -48,8 +49,8 @@ def tiny_notebooks(folder: Path, extra: str = "") -> Path:
     params = nbformat.v4.new_code_cell('as_of = "2025-12-31"\ndata_dir = ""\nfigures_dir = ""')
     params.metadata["tags"] = ["parameters"]
     cells = [params, nbformat.v4.new_code_cell(
-        "from csto_briefing import sections\nfrom csto_briefing.context import Briefing\n"
-        "b = Briefing.load(as_of, data_dir or None, figures_dir or None)\nsections.show(sections.title_block(b))")]
+        "from csto_briefing.present import sections\nfrom csto_briefing.briefing import Briefing\n"
+        "b = Briefing.load(as_of, data_dir or None, figures_dir or None)\nsections.show(b, sections.title_block(b))")]
     if extra:
         cells.append(nbformat.v4.new_code_cell(extra))
     nb = nbformat.v4.new_notebook(cells=cells)
@@ -112,7 +113,7 @@ def test_only_web_addresses_become_links():
 
 
 def test_a_non_web_source_address_is_refused_by_validation(data_copy: Path):
-    from csto_briefing.validate import validate
+    from csto_briefing.data.dataset import check_data as validate
 
     line = edit_cell(data_copy / "sources.csv", "tass-2022-01-06", "url", "javascript:alert(1)")
     assert f"{data_copy / 'sources.csv'}:{line}: url: 'javascript:alert(1)' is not a web address (http:// or https://...)" in \
@@ -197,7 +198,7 @@ def test_hostile_text_is_shown_literally_in_the_html(hostile_build):
     for payload in PAYLOADS.values():
         assert payload in text
     assert "script" not in parser.tags
-    from csto_briefing.sections import FIGURES
+    from csto_briefing.present.sections import FIGURES
 
     assert parser.tags.count("img") == len(FIGURES)  # the charts, nothing from the data
     assert all(v.startswith("data:image/svg+xml;base64,") for tag, name, v in parser.attrs if tag == "img" and name == "src")
@@ -208,7 +209,7 @@ def test_hostile_text_is_shown_literally_in_the_html(hostile_build):
 
 def _body_text(pdf: pypdf.PdfReader) -> str:
     """The pages' text without the running header and footer, so that text running across pages reads on."""
-    from csto_briefing.context import TITLE
+    from csto_briefing.parameters import TITLE
 
     running = re.compile(rf"^(page \d+ of \d+|Information as of .*|{re.escape(TITLE)})$")
     lines = [line for page in pdf.pages for line in page.extract_text().splitlines()]

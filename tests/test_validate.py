@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from csto_briefing.load import load_dataset
-from csto_briefing.validate import validate
+from csto_briefing.data.dataset import load_dataset
+from csto_briefing.data.dataset import check_data as validate
 
 from .conftest import edit_cell
 

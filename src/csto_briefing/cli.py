@@ -12,9 +12,9 @@ from .errors import DataError
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .validate import validate
+    from .data.dataset import check_data
 
-    problems = validate(Path(args.data) if args.data else None)
+    problems = check_data(Path(args.data) if args.data else None)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -25,7 +25,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _dictionary(args: argparse.Namespace) -> int:
-    from .codebook import data_dictionary_markdown, load_codebook
+    from .data.codebook import data_dictionary_markdown, load_codebook
 
     print(data_dictionary_markdown(load_codebook()), end="")
     return 0
@@ -60,7 +60,7 @@ def _reported(step: Callable[[], object], unchanged: str) -> int:
     """Run a build step; turn each kind of failure into its lines on stderr and an exit code.
 
     `unchanged` says what a failure leaves as it was, e.g. 'the report was not changed'."""
-    from .build import BuildError
+    from .errors import BuildError
     from .parameters import ParameterError
 
     try:
@@ -90,7 +90,8 @@ def _log(line: str) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import BuildConfig, build, contain
+    from .pipeline.build import build
+    from .pipeline.config import BuildConfig, contain
 
     contain(Path(args.build_dir).resolve() if args.build_dir else paths.BUILD_DIR)  # before matplotlib is imported
     try:
@@ -111,11 +112,11 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _editions(args: argparse.Namespace) -> int:
-    from .build import contain
+    from .pipeline.config import contain
 
     build_dir = Path(args.build_dir).resolve() if args.build_dir else paths.BUILD_DIR / "editions"
     contain(build_dir)  # before matplotlib is imported
-    from .editions import build_editions
+    from .pipeline.editions import build_editions
 
     return _reported(lambda: build_editions(
         Path(args.file), report_dir=Path(args.out).resolve() if args.out else paths.REPORT_DIR / "editions",

@@ -63,7 +63,7 @@ def _package_files(exclude: tuple[str, ...] = ()) -> list[Path]:
 
 
 # Modules the kernels never import: editing them does not make the notebooks' outputs stale.
-NOT_IN_KERNELS = ("templates/briefing/", "build.py", "cli.py", "editions.py", "exporter.py")
+NOT_IN_KERNELS = ("templates/briefing/", "pipeline/", "cli.py")
 
 
 def kernel_code_hash() -> str:
@@ -74,7 +74,7 @@ def kernel_code_hash() -> str:
 def export_code_hash() -> str:
     """What the export depends on: the briefing template and stylesheet, the exporter and the build."""
     files = [p for p in _package_files() if p.relative_to(paths.PACKAGE_DIR).as_posix().startswith("templates/briefing/")
-             or p.name in ("exporter.py", "build.py")]
+             or p.relative_to(paths.PACKAGE_DIR).as_posix().startswith("pipeline/")]
     return sha256_files(paths.PACKAGE_DIR, files)
 
 

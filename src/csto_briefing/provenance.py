@@ -7,8 +7,8 @@ import subprocess
 from importlib import metadata
 
 from . import paths
-from .context import Briefing
-from .load import codebook_path, fingerprint
+from .briefing import Briefing
+from .hashing import codebook_path, fingerprint
 
 PACKAGES = ("csto-briefing", "pandas", "matplotlib", "papermill", "nbconvert", "nbclient", "weasyprint", "pandera", "jinja2")
 
@@ -38,9 +38,7 @@ def package_versions() -> dict[str, str]:
 
 
 def describe(b: Briefing) -> dict[str, str]:
-    from .load import READS
-
-    READS.update(b.data.tables.keys())  # the fingerprint covers every table: this output depends on all of them
+    b.data.tables.reads.update(b.data.tables.keys())  # the fingerprint covers every table: this output depends on all of them
     data_dir = b.data.data_dir
     return {
         **{f"parameter {k}": v or "(none)" for k, v in b.parameters.items()},

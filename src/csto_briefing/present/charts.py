@@ -15,8 +15,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from . import asof  # noqa: E402
-from .paths import STYLES_DIR  # noqa: E402
+from ..data import asof  # noqa: E402
+from ..paths import STYLES_DIR  # noqa: E402
 
 STYLE = STYLES_DIR / "briefing.mplstyle"
 BLUE, VERMILION, GREEN, ORANGE, SKY, PURPLE, BLACK = "#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#000000"

@@ -17,13 +17,18 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from . import paths
-from .asof import data_date_range
-from .build import BuildError, NotebookTask, _publish, contain, export, notebooks, run_notebooks
-from .context import check_against_data
-from .formatting import fmt_date
-from .load import VALIDATED_ENV, codebook_path, fingerprint, load_dataset
-from .parameters import ParameterError
+from .. import paths
+from ..data.asof import data_date_range
+from ..errors import BuildError
+from .config import contain
+from .execute import NotebookTask, notebooks, run_notebooks
+from .export import export
+from .publish import publish
+from ..briefing import check_against_data
+from ..present.formatting import fmt_date
+from ..data.dataset import load_dataset
+from ..hashing import VALIDATED_ENV, codebook_path, fingerprint
+from ..parameters import ParameterError
 
 
 @dataclass
@@ -90,7 +95,7 @@ def build_editions(editions_file: Path, report_dir: Path = paths.REPORT_DIR / "e
             for future in futures:
                 future.result()
         for edition in editions:
-            written += _publish(edition.staging, edition.report_dir)
+            written += publish(edition.staging, edition.report_dir)
             log(f"  {paths.display_path(edition.report_dir)}")
         written.append(write_index(editions, report_dir))
     finally:

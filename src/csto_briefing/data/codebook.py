@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from . import paths
+from .. import paths
 
 COLUMN_TYPES = {
     "id", "text", "date", "day", "time", "tz", "url", "integer", "number", "lang", "iso3", "vocab", "ref", "refs",

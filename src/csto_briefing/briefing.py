@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import asof
-from .load import Dataset, load_dataset, reset_reads
+from .data import asof
+from .data.dataset import Dataset, load_dataset
 from .parameters import DEFAULTS, SUBTITLE, TITLE, build_date, check, split_cases  # noqa: F401 - re-exported
 
 DEFAULT_AS_OF = DEFAULTS["as_of"]
@@ -43,7 +43,7 @@ class Briefing:
         given = {"as_of": as_of, **values}
         p = check_against_data({k: v for k, v in given.items() if v is not None}, data)
         compare = tuple(split_cases(p["compare"])) or tuple(c for c in data.cases["case_id"] if c != p["focus"])
-        reset_reads()  # from here on, record the tables the sections read
+        data.tables.reads.clear()  # from here on, record the tables the sections read
         return cls(data, date.fromisoformat(p["as_of"]), Path(figures_dir) if figures_dir else None, p["edition"],
                    p["author"], date.fromisoformat(p["since"]) if p["since"] else None, p["focus"], compare, p["title"])
 

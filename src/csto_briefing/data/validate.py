@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo, available_timezones
 import pandas as pd
 import pandera.pandas as pa
 
-from . import paths
+from .. import paths
 from .codebook import Codebook, Column, Rule
 from .dates import date_precision_of, parse_partial_date
-from .load import LINE, Problem, split_ids
+from ..errors import Problem
+from .read import split_ids
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -201,14 +202,3 @@ def validate_frames(frames: dict[str, pd.DataFrame | None], codebook: Codebook, 
                 row = frame.loc[int(line)]
                 problems.append(Problem(shown, int(line), column, message(str(row[column]), row)))
     return problems
-
-
-def validate(data_dir: Path | None = None) -> list[Problem]:
-    """Validate data_dir (default data/): the list of problems, empty when all is well."""
-    from .load import DataError, load_dataset
-
-    try:
-        load_dataset(data_dir)
-    except DataError as exc:
-        return exc.problems
-    return []

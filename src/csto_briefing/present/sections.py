@@ -14,11 +14,13 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import asof, charts, narrative, provenance
-from .context import SUBTITLE, Briefing
+from .. import provenance
+from ..data import asof
+from . import charts, narrative
+from ..briefing import SUBTITLE, Briefing
 from .formatting import cite, fmt_date, fmt_figure, fmt_number, fmt_time, safe_link
-from .load import split_ids
-from .paths import TEMPLATES_DIR
+from ..data.read import split_ids
+from ..paths import TEMPLATES_DIR
 
 
 # Sections in reading order: (anchor, title). Templates and the table of contents read the titles here.
@@ -74,14 +76,12 @@ def _table_number(key: str) -> int:
     return TABLES.index(key) + 1
 
 
-def show(html: Markup) -> None:
+def show(b: Briefing, html: Markup) -> None:
     """Display a section in the notebook (and so in the report) as HTML, noting the tables read so far:
     the build re-executes the notebook only when one of them changes."""
     from IPython.display import HTML, display
 
-    from .load import READS
-
-    display(HTML(str(html)), metadata={"csto_briefing": {"reads": sorted(READS)}})
+    display(HTML(str(html)), metadata={"csto_briefing": {"reads": sorted(b.data.tables.reads)}})
 
 
 # -- sections ------------------------------------------------------------------------------------

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from . import asof
-from .context import Briefing
+from ..data import asof
+from ..briefing import Briefing
 from .formatting import CITY, fmt_date, fmt_figure, fmt_number
 
 

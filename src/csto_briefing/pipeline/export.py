@@ -6,12 +6,13 @@ the HTML opens offline as one file, with its charts embedded."""
 from __future__ import annotations
 
 import base64
+from pathlib import Path
 from typing import Any
 
 from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
-from .paths import TEMPLATES_DIR
+from ..paths import TEMPLATES_DIR
 
 
 def _b64encode(value: str) -> str:
@@ -19,7 +20,7 @@ def _b64encode(value: str) -> str:
 
 
 def _format_day(value: str) -> str:
-    from .formatting import fmt_date
+    from ..present.formatting import fmt_date
 
     return fmt_date(value)
 
@@ -61,3 +62,23 @@ class BriefingHTMLExporter(HTMLExporter):
         resources.setdefault("briefing_as_of", meta.get("as_of_text", ""))
         resources.setdefault("briefing_meta", {k: str(meta.get(k, "")) for k in ("author", "subject", "keywords", "created")})
         return super().from_notebook_node(nb, resources, **kw)
+
+
+def export_html(nb) -> str:
+    body, _ = BriefingHTMLExporter().from_notebook_node(nb)
+    return body
+
+
+def export(executed: list[Path], checked: dict[str, str], staging: Path, pdf: bool = True) -> None:
+    """The combined notebook, the HTML and (if pdf) the PDF, written into staging."""
+    import nbformat
+
+    from .assemble import combine
+    from .pdf import write_pdf
+
+    combined = combine(executed, checked)
+    nbformat.write(combined, staging / "briefing.ipynb")
+    html = export_html(combined)
+    (staging / "briefing.html").write_text(html, encoding="utf-8")
+    if pdf:
+        write_pdf(html, staging / "briefing.pdf")

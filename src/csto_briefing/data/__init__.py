@@ -1,0 +1,1 @@
+"""The data: the codebook, reading the tables, validating them, and the view of them as known on a date."""

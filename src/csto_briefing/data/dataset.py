@@ -1,0 +1,95 @@
+"""The dataset a briefing is built from: every table read, validated and typed, recording which tables are read."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+from ..errors import DataError, Problem
+from ..hashing import VALIDATED_ENV, codebook_path, fingerprint
+from .codebook import Codebook, Table, load_codebook
+from .read import read_raw
+from .validate import validate_frames
+
+
+class TrackedTables(dict):
+    """The tables by name, recording in `reads` each one read (the build re-runs a notebook when a table it read changes)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.reads: set[str] = set()
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        self.reads.add(name)
+        return super().__getitem__(name)
+
+    def get(self, name: str, default=None):  # type: ignore[override]
+        self.reads.add(name)
+        return super().get(name, default)
+
+
+@dataclass
+class Dataset:
+    """The validated tables, typed: integers as Int64, numbers as float, everything else as str ('' = empty)."""
+
+    codebook: Codebook
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    data_dir: Path = paths.DATA_DIR
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]  # recorded in tables.reads
+        raise AttributeError(name)
+
+    def source(self, source_id: str) -> pd.Series:
+        return self.tables["sources"].set_index("source_id").loc[source_id]
+
+    def state_name(self, iso3: str) -> str:
+        states = self.tables["states"].set_index("iso3")
+        return str(states.loc[iso3, "name_en"]) if iso3 in states.index else iso3
+
+
+
+
+def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
+    out = frame.copy()
+    for name, column in table.columns.items():
+        if column.type == "integer":
+            out[name] = pd.array([int(v) if v != "" else None for v in out[name]], dtype="Int64")
+        elif column.type == "number":
+            out[name] = pd.array([float(v) if v != "" else None for v in out[name]], dtype="Float64")
+    return out.reset_index()
+
+
+def load_dataset(data_dir: Path | None = None, codebook: Codebook | None = None) -> Dataset:
+    """Read and validate every table; raise DataError listing every problem, or return typed tables.
+
+    When the build has validated these exact files already (same fingerprint in the environment),
+    the pandera checks are not run again in each notebook's kernel."""
+    data_dir = Path(data_dir or paths.DATA_DIR)
+    codebook = codebook or load_codebook(codebook_path(data_dir))
+    raw: dict[str, pd.DataFrame | None] = {}
+    problems: list[Problem] = []
+    for name, table in codebook.tables.items():
+        frame, found = read_raw(data_dir / table.file, table)
+        raw[name] = frame
+        problems.extend(found)
+    if os.environ.get(VALIDATED_ENV) != fingerprint(data_dir, codebook_path(data_dir)):
+        problems.extend(validate_frames(raw, codebook, data_dir))
+    if problems:
+        raise DataError(problems)
+    return Dataset(codebook, TrackedTables({name: _typed(raw[name], codebook.tables[name]) for name in raw}), data_dir)
+
+
+def check_data(data_dir: Path | None = None) -> list[Problem]:
+    """Validate data_dir (default data/): the list of problems, empty when all is well."""
+    try:
+        load_dataset(data_dir)
+    except DataError as exc:
+        return exc.problems
+    return []

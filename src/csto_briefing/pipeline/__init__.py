@@ -1,0 +1,1 @@
+"""The build: state, execution, assembly, export, PDF, publishing, editions."""
