@@ -48,10 +48,15 @@ class Codebook:
     vocabularies: dict[str, dict[str, str]]
     tables: dict[str, Table]
     rules: list[Rule] = field(default_factory=list)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # vocabulary (or "measure") -> value -> label
 
     def label(self, vocab: str, value: str) -> str:
-        """A human label for a vocabulary value: the value with underscores as spaces."""
-        if value not in self.vocabularies.get(vocab, {}):
+        """The human label of a value, as codebook.yaml's `labels:` gives it (lower case, for use mid-sentence);
+        a value without one prints with its underscores as spaces. Values outside the vocabulary are returned as given."""
+        given = self.labels.get(vocab, {})
+        if value in given:
+            return given[value]
+        if value not in self.vocabularies.get(vocab, {}) and vocab in self.vocabularies:
             return value
         return value.replace("_", " ")
 
@@ -81,11 +86,20 @@ def load_codebook(path: Path | None = None) -> Codebook:
                                     c.get("vocab"), c.get("ref"))
         tables[tname] = Table(tname, t["file"], t.get("title", tname), t.get("description", ""), tuple(t["key"]), columns)
     rules = [Rule(r["table"], r["if"], r["then"], r["message"]) for r in raw.get("rules", [])]
+    labels = {name: {str(k): str(v) for k, v in (values or {}).items()} for name, values in (raw.get("labels") or {}).items()}
+    for name, values in labels.items():
+        if name == "measure":
+            continue
+        if name not in vocabularies:
+            raise CodebookError(f"{where}: labels: {name!r} is not a vocabulary")
+        for value in values:
+            if value not in vocabularies[name]:
+                raise CodebookError(f"{where}: labels: {name}: {value!r} is not a value of that vocabulary")
     for rule in rules:
         for cond in (rule.if_, rule.then):
             if rule.table not in tables or cond["column"] not in tables[rule.table].columns:
                 raise CodebookError(f"{where}: rule {rule.message!r} names an unknown column {rule.table}.{cond['column']}")
-    return Codebook(vocabularies, tables, rules)
+    return Codebook(vocabularies, tables, rules, labels)
 
 
 def data_dictionary_markdown(codebook: Codebook) -> str:

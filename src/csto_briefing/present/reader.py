@@ -1,0 +1,99 @@
+"""Text from the data as a reader sees it: no file names or ids, sources as citations, titles that are titles.
+
+Notes in the tables sometimes name a source by its id ("(opil-csto)") or a table by its file name; the reader gets
+a numbered citation instead, or nothing where the source was issued after the edition's as-of date."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from markupsafe import Markup, escape
+
+from ..data.dates import period_end, period_start
+from .formatting import fmt_date, safe_link
+from .output import cite
+
+if TYPE_CHECKING:
+    from ..briefing import Briefing
+
+_FILE = re.compile(r"\s*\((?:see )?[a-z_]+\.csv\)|\s+in [a-z_]+\.csv\b|\s*[a-z_]+\.csv\b")
+
+
+def cap(text: str) -> str:
+    """The first letter in upper case ('sent; number not published' -> 'Sent; number not published')."""
+    return text[:1].upper() + text[1:] if text else text
+
+
+def known_by(b: "Briefing", value: str) -> bool:
+    """Whether a date of the data lies wholly on or before as_of (a month counts from its last day); an empty
+    date counts as known."""
+    return not value or period_end(value) <= b.as_of
+
+
+def issued_by(b: "Briefing", source_id: str) -> bool:
+    """Whether a source may be cited on as_of (as output.cite decides: issued no later than as_of)."""
+    sources = b.data.tables["sources"].set_index("source_id")
+    if source_id not in sources.index:
+        return False
+    issued = sources.loc[source_id, "issued"]
+    return not issued or period_start(issued) <= b.as_of
+
+
+def cite_known(b: "Briefing", ids) -> Markup:
+    """A citation of those of the sources that were issued by as_of (the others are left out)."""
+    from ..data.read import split_ids
+
+    wanted = split_ids(ids) if isinstance(ids, str) else [i for s in ids for i in split_ids(s)]
+    return cite(b, [i for i in wanted if issued_by(b, i)])
+
+
+def linked(b: "Briefing", text: str, names: bool = False) -> Markup:
+    """A note from the data with every source id it names made a citation (or left out, if issued after as_of),
+    or with names=True the source's outlet in words (for the bibliography, which cites nothing itself);
+    table file names removed. Returns escaped Markup."""
+    if not text:
+        return Markup("")
+    text = _FILE.sub("", text)
+    ids = set(b.data.tables["sources"]["source_id"])
+    out: list[Markup] = []
+    pos = 0
+    # "(id)" or "(id; id)" or "(via id)" or a bare id
+    pattern = re.compile(r"\s*\((?:via |see )?([A-Za-z0-9][A-Za-z0-9;, -]*)\)|\b([a-z0-9][a-z0-9]*(?:-[a-z0-9]+)+)\b")
+    for match in pattern.finditer(text):
+        inner = match.group(1) or match.group(2)
+        parts = [p.strip() for p in re.split(r"[;,]", inner)]
+        if not all(p in ids for p in parts):
+            continue
+        out.append(escape(text[pos:match.start()]))
+        known = [p for p in parts if issued_by(b, p)]
+        if names and known:
+            publishers = b.data.tables["sources"].set_index("source_id")["publisher"]
+            out.append(escape(" (" + "; ".join(dict.fromkeys(publishers[p] for p in known)) + ")"))
+        elif known:
+            out.append(Markup(" ") + cite(b, known))
+        pos = match.end()
+    out.append(escape(text[pos:]))
+    result = Markup("").join(out)
+    return Markup(re.sub(r"\s+([.,;:])", r"\1", str(result)).strip())
+
+
+def has_title(row: pd.Series) -> bool:
+    """A real title, not a description in square brackets."""
+    return bool(row["title"]) and not row["title"].startswith("[")
+
+
+def describe_source(b: "Briefing", row: pd.Series) -> Markup:
+    """One bibliography entry: outlet, title (if it has one), date, link, and what the page is if it is a mirror."""
+    label = b.data.codebook.label
+    parts = [escape(row["publisher"])]
+    if has_title(row):
+        parts.append(Markup("“{0}”").format(row["title"]))
+    parts.append(escape(fmt_date(row["issued"]) if row["issued"] else "undated"))
+    text = Markup(", ").join(parts) + Markup(". ") + safe_link(row["url"])
+    if row["reliability"] == "mirror":
+        text += Markup(' <span class="tag">{0}</span>').format(cap(label("reliability", "mirror")))
+    if row["note"]:
+        text += Markup(' <span class="note">{0}</span>').format(linked(b, row["note"], names=True))
+    return text
