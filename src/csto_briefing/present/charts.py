@@ -101,36 +101,124 @@ def contributions_chart(positions: pd.DataFrame, state_names: dict[str, str]) ->
     return fig
 
 
-def series_chart(figures: pd.DataFrame, measures: dict[str, str]) -> Figure:
-    """Small multiples: each measure's reported values over time, every value dated, none averaged."""
+SERIES_STYLE = {  # figure status -> (colour, marker, legend text); shapes differ so that greyscale print still reads
+    "official": (BLUE, "o", "official"), "preliminary": (SKY, "s", "preliminary"), "superseded": (GREY, "o", "superseded"),
+    "planned": (ORANGE, "D", "planned"), "disputed": (VERMILION, "X", "disputed"),
+}
+QUALIFIER_SIGNS = {"about": "~", "over": ">", "at_least": "≥", "at_most": "≤", "almost": "<"}
+
+
+def _day_precision(value: str) -> bool:
+    return len(value) == 10
+
+
+def series_chart(figures: pd.DataFrame, measures: dict[str, str], used: set[str] | frozenset[str] = frozenset(),
+                 status_labels: dict[str, str] | None = None) -> Figure | None:
+    """Small multiples: each measure's reported values over time, every value at the date it was reported, none
+    averaged. Only measures with at least one value get a panel; None when no measure has any (say so instead).
+    A value reported with only a month or year is drawn as a bar across that whole period, not at a day the data
+    does not give. `used`: figure ids the briefing uses (drawn larger, ringed in black)."""
     _style()
-    fig, axes = plt.subplots(1, len(measures), figsize=(7.2, 2.6), gridspec_kw={"wspace": 0.45})
-    axes = [axes] if len(measures) == 1 else list(axes)
-    for ax, (measure, title) in zip(axes, measures.items()):
+    present = [(m, t) for m, t in measures.items() if (figures["measure"] == m).any()]
+    if not present:
+        return None
+    labels = {**{k: v[2] for k, v in SERIES_STYLE.items()}, **(status_labels or {})}
+    fig, axes = plt.subplots(1, len(present), figsize=(7.2, 2.9), squeeze=False, gridspec_kw={"wspace": 0.35})
+    seen: dict[str, bool] = {}
+    for ax, (measure, title) in zip(axes[0], present):
         series = figures[figures["measure"] == measure].copy()
-        series["_when"] = [asof.period_end(v) for v in series["reported_on"]]
-        series = series.sort_values("_when")
-        ax.set_title(title, fontsize=9)
-        if series.empty:
-            ax.text(0.5, 0.5, "none reported yet", transform=ax.transAxes, ha="center", fontsize=8)
-            continue
+        series["_start"] = [datetime.combine(asof.period_start(v), datetime.min.time()) for v in series["reported_on"]]
+        series["_end"] = [datetime.combine(asof.period_end(v), datetime.min.time()) for v in series["reported_on"]]
+        series = series.sort_values(["_start", "_end"])
+        ax.set_title(title, fontsize=9, pad=10)
+        texts = []
         for _, row in series.iterrows():
-            style = {"official": (BLUE, "o"), "superseded": (GREY, "o"), "preliminary": (SKY, "s"),
-                     "planned": (ORANGE, "D"), "disputed": (VERMILION, "x")}[row["status"]]
-            ax.plot(row["_when"], row["value"], marker=style[1], color=style[0], linestyle="none", markersize=6)
-            prefix = {"about": "~", "over": ">", "at_least": "≥", "at_most": "≤", "almost": "<"}.get(row["qualifier"], "")
-            ax.annotate(f"{prefix}{row['value']:,.0f}", (row["_when"], row["value"]), textcoords="offset points",
-                        xytext=(0, 6), ha="center", fontsize=7)
-        line = series[series["status"] != "disputed"]
-        ax.plot(line["_when"], line["value"], color="#cccccc", linewidth=0.8, zorder=0)
-        span = (series["_when"].max() - series["_when"].min()).days
-        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=4))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y" if span < 120 else "%b\n%Y"))
-        low, high = series["value"].min(), series["value"].max()
-        ax.set_ylim(0, high * 1.25 if high else 1)
-        ax.set_xlim(series["_when"].min() - timedelta(days=max(1, span // 10)), series["_when"].max() + timedelta(days=max(1, span // 10)))
-        _ = low
+            is_used = row["figure_id"] in used
+            colour, marker, _ = SERIES_STYLE.get(row["status"], (GREY, "o", row["status"]))
+            if is_used:  # the figure in use on as_of, whatever later reports made of it
+                colour = BLUE
+            else:
+                seen[row["status"]] = True
+            text = f"{QUALIFIER_SIGNS.get(row['qualifier'], '')}{row['value']:,.0f}"
+            if _day_precision(row["reported_on"]):
+                x = row["_start"]
+                ax.plot(x, row["value"], marker=marker, color=colour, linestyle="none", zorder=3,
+                        markersize=7.5 if is_used else 6, markeredgecolor="black" if is_used else colour,
+                        markeredgewidth=1.2 if is_used else 0.5)
+            else:  # known only to the month or year: a bar across the period, labelled with it
+                x = row["_start"] + (row["_end"] - row["_start"]) / 2
+                ax.plot([row["_start"], row["_end"]], [row["value"]] * 2, color=colour, linewidth=3 if is_used else 2,
+                        solid_capstyle="butt", zorder=3)
+                ax.plot([row["_start"], row["_end"]], [row["value"]] * 2, marker="|", color=colour, linestyle="none",
+                        markersize=8, zorder=3)
+                text += f" ({row['reported_on'][:4]})" if len(row["reported_on"]) == 4 else f" ({row['_start']:%b %Y})"
+            texts.append(ax.annotate(text, (x, row["value"]), textcoords="offset points", xytext=(0, 7), ha="center",
+                                     va="bottom", fontsize=7, parse_math=False,
+                                     fontweight="bold" if is_used else "normal"))
+        line = series[(series["status"] != "disputed") & series["reported_on"].map(_day_precision)]
+        if len(line) > 1:
+            ax.plot(line["_start"], line["value"], color="#cccccc", linewidth=0.8, zorder=1)
+        first, last = series["_start"].min(), series["_end"].max()
+        span = max((last - first).days, 1)
+        pad = timedelta(days=max(1.0, span * 0.12))
+        ax.set_xlim(first - pad, last + pad)
+        if span <= 60:  # days: at most four ticks, whole days only (never an hour tick printed as a repeated day)
+            shown = (last + pad) - (first - pad)
+            ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-shown.days // 3))))
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b\n%Y"))
+        else:
+            locator = mdates.AutoDateLocator(minticks=2, maxticks=4)
+            ax.xaxis.set_major_locator(locator)
+            ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False,
+                                                                     formats=["%Y", "%b\n%Y", "%-d %b\n%Y", "%H:%M", "%H:%M", "%S"]))
+        high = series["value"].max()
+        ax.set_ylim(0, high * 1.45 if high else 1)
+        ax.yaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        _spread_labels(fig, ax, texts)
+    handles = [plt.Line2D([], [], marker=SERIES_STYLE[s][1], color=SERIES_STYLE[s][0], linestyle="none", markersize=6,
+                          label=labels.get(s, s)) for s in SERIES_STYLE if s in seen]
+    if used:
+        handles.insert(0, plt.Line2D([], [], marker="o", color=BLUE, markeredgecolor="black", markeredgewidth=1.2,
+                                     linestyle="none", markersize=7.5, label="the figure the briefing uses"))
+    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 6), fontsize=7.5, bbox_to_anchor=(0.5, -0.06),
+               handletextpad=0.3, columnspacing=1.2)
+    fig.subplots_adjust(bottom=0.28, top=0.86)
     return fig
+
+
+def _spread_labels(fig: Figure, ax, texts: list) -> None:
+    """Move value labels that would overlap another label, a marker's label or the axes' frame: each tries
+    positions above, below, right and left of its point until it is clear."""
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed: list = []
+    offsets = [(0, 7, "center", "bottom"), (0, -9, "center", "top"), (7, 0, "left", "center"), (-7, 0, "right", "center"),
+               (0, 17, "center", "bottom"), (0, -19, "center", "top"), (12, 10, "left", "bottom"), (-12, 10, "right", "bottom"),
+               (12, -10, "left", "top"), (-12, -10, "right", "top")]
+    def cost(box) -> float:
+        outside = max(0, frame.x0 + 2 - box.x0) + max(0, box.x1 - frame.x1 - 4) + max(0, box.y1 - frame.y1 - 8) \
+            + max(0, frame.y0 + 2 - box.y0)
+        overlap = sum(max(0, min(box.x1, o.x1) - max(box.x0, o.x0)) * max(0, min(box.y1, o.y1) - max(box.y0, o.y0))
+                      for o in placed)
+        return overlap + 50 * outside
+
+    for text in texts:
+        best = None
+        for dx, dy, ha, va in offsets:
+            text.set_position((dx, dy))
+            text.set_ha(ha)
+            text.set_va(va)
+            score = cost(text.get_window_extent(renderer).expanded(1.15, 1.15))
+            if best is None or score < best[0]:
+                best = (score, dx, dy, ha, va)
+            if score == 0:
+                break
+        _, dx, dy, ha, va = best
+        text.set_position((dx, dy))
+        text.set_ha(ha)
+        text.set_va(va)
+        placed.append(text.get_window_extent(renderer).expanded(1.15, 1.15))
 
 
 def svg_bytes(fig: Figure) -> bytes:

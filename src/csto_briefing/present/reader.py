@@ -79,6 +79,51 @@ def linked(b: "Briefing", text: str, names: bool = False) -> Markup:
     return Markup(re.sub(r"\s+([.,;:])", r"\1", str(result)).strip())
 
 
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATED = re.compile(rf"\b(?:(\d{{1,2}}) )?({_MONTHS}) (\d{{4}})\b|\b((?:19|20)\d{{2}})\b")
+_CLAUSE = re.compile(r"(?<=[.;])\s+")
+
+
+def _later_date(b: "Briefing", text: str) -> bool:
+    from ..present.formatting import MONTHS
+
+    for day, month, year, bare in _DATED.findall(text):
+        if bare:
+            if int(bare) > b.as_of.year:
+                return True
+            continue
+        start = period_start(f"{year}-{MONTHS.index(month) + 1:02d}" + (f"-{int(day):02d}" if day else ""))
+        if start > b.as_of:
+            return True
+    return False
+
+
+def as_known(b: "Briefing", text: str, source_ids: str | list[str] = (), names: bool = False) -> Markup:
+    """A note as known on as_of: each clause (sentence, or part after a semicolon) that names a date after as_of,
+    or a source of the row (by id or by outlet) issued after as_of, is left out; the rest as linked()."""
+    from ..data.read import split_ids
+
+    if not text:
+        return Markup("")
+    sources = b.data.tables["sources"].set_index("source_id")
+    row_ids = split_ids(source_ids) if isinstance(source_ids, str) else list(source_ids)
+    all_later = {i for i in sources.index if not issued_by(b, i)}
+    row_outlets = {sources.loc[i, "publisher"] for i in row_ids if i in sources.index and issued_by(b, i)}
+    known_outlets = {sources.loc[i, "publisher"] for i in sources.index if i not in all_later}
+    # outlets that had published nothing the data cites by as_of (and are not a source of this row)
+    later_names = {sources.loc[i, "publisher"] for i in all_later} - known_outlets - row_outlets
+    kept = []
+    for clause in _CLAUSE.split(text):
+        words = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", clause))
+        if _later_date(b, clause) or words & all_later or any(name and name in clause for name in later_names):
+            continue
+        kept.append(clause)
+    joined = " ".join(kept).strip()
+    if joined.endswith(";"):
+        joined = joined[:-1] + "."
+    return linked(b, joined, names=names)
+
+
 def has_title(row: pd.Series) -> bool:
     """A real title, not a description in square brackets."""
     return bool(row["title"]) and not row["title"].startswith("[")
