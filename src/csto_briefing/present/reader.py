@@ -115,7 +115,7 @@ def as_known(b: "Briefing", text: str, source_ids: str | list[str] = (), names: 
     kept = []
     for clause in _CLAUSE.split(text):
         words = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", clause))
-        if _later_date(b, clause) or words & all_later or any(name and name in clause for name in later_names):
+        if _later_date(b, clause) or words & all_later or any(name and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", clause) for name in later_names):
             continue
         kept.append(clause)
     joined = " ".join(kept).strip()
