@@ -130,13 +130,20 @@ def has_title(row: pd.Series) -> bool:
 
 
 def describe_source(b: "Briefing", row: pd.Series) -> Markup:
-    """One bibliography entry: outlet, title (if it has one), date, link, and what the page is if it is a mirror."""
+    """One bibliography entry: outlet, title (if it has one), date, link, and what the page is if it is a mirror.
+    A page without a title is named by its outlet and date (sources.display_title where the table has it)."""
     label = b.data.codebook.label
-    parts = [escape(row["publisher"])]
-    if has_title(row):
-        parts.append(Markup("“{0}”").format(row["title"]))
-    parts.append(escape(fmt_date(row["issued"]) if row["issued"] else "undated"))
-    text = Markup(", ").join(parts) + Markup(". ") + safe_link(row["url"])
+    if has_title(row) or not row.get("display_title"):
+        parts = [escape(row["publisher"])]
+        if has_title(row):
+            parts.append(Markup("“{0}”").format(row["title"]))
+        parts.append(escape(fmt_date(row["issued"]) if row["issued"] else "date not known"))
+        text = Markup(", ").join(parts)
+    else:
+        text = escape(row["display_title"])
+        if not row["issued"]:
+            text += Markup(", date not known")
+    text += Markup(". ") + safe_link(row["url"])
     if row["reliability"] == "mirror":
         text += Markup(' <span class="tag">{0}</span>').format(cap(label("reliability", "mirror")))
     if row["note"]:
