@@ -149,3 +149,14 @@ def describe_source(b: "Briefing", row: pd.Series) -> Markup:
     if row["note"]:
         text += Markup(' <span class="note">{0}</span>').format(linked(b, row["note"], names=True))
     return text
+
+
+_INTERNAL = re.compile(r"[a-z]+_[a-z_]+|\b[a-z]+\.[a-z_]+\b|\.csv\b|\bvalidator\b")
+
+
+def for_readers(text: str) -> str:
+    """A codebook definition as a reader sees it: parentheses and sentences that speak of columns, files or the
+    validator (the codebook also documents the data for its editors) are left out."""
+    text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if _INTERNAL.search(m.group(1)) else m.group(0), text)
+    kept = [s for s in re.split(r"(?<=\.)\s+", text) if not _INTERNAL.search(s)]
+    return " ".join(kept).strip()
