@@ -1,0 +1,185 @@
+"""The annexes as a reader gets them: headings in order, exhibits with source lines, no internal identifiers, the
+bibliography in order of first citation, and an early edition that holds nothing known only later."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from csto_briefing.data.dataset import load_dataset
+from csto_briefing.data.dates import period_start
+from csto_briefing.pipeline.build import build
+from csto_briefing.pipeline.config import BuildConfig
+from csto_briefing.present.formatting import MONTHS
+
+ANNEXES = ["Annex A. Chronology", "Annex B. Member-state contributions", "Annex C. Statements",
+           "Annex D. Checking the source article", "Annex E. Figures that changed", "Annex F. Method, data and sources"]
+EARLY = "2022-01-06"
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees: no attributes, no style, no embedded images; link targets are not text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("style", "script", "title"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script", "title") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible(html: str) -> str:
+    parser = _Visible()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", " ".join(parser.parts))
+
+
+def pdf_text(path: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages))
+
+
+def without_urls(text: str) -> str:
+    return re.sub(r"https?://\S+", " ", text)
+
+
+def annex_part(text: str) -> str:
+    return text[text.index(ANNEXES[0]):]
+
+
+@pytest.fixture(scope="module")
+def html(built: Path) -> str:
+    return (built / "briefing.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def early(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The briefing as of 6 January 2022, built once for this module."""
+    out = tmp_path_factory.mktemp("early")
+    build(BuildConfig(params={"as_of": EARLY}, report_dir=out / "report", build_dir=out / "build", log=lambda line: None))
+    return out / "report"
+
+
+def test_annex_headings_in_order_in_html_and_pdf(built: Path, html: str):
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", html, re.S)
+    annexes = [re.sub(r"<[^>]+>", "", h).strip() for h in headings if "Annex" in h]
+    assert annexes == ANNEXES
+    text = pdf_text(built / "briefing.pdf")
+    positions = [text.find(title, text.find("Annex A. Chronology") if i else 0) for i, title in enumerate(ANNEXES)]
+    assert all(p >= 0 for p in positions), dict(zip(ANNEXES, positions))
+    body = text[text.rfind("Annex A. Chronology"):]  # after the contents list
+    assert [body.find(t) for t in ANNEXES] == sorted(body.find(t) for t in ANNEXES) and body.find(ANNEXES[-1]) > 0
+
+
+def test_figures_are_saved_and_named_after_their_number(built: Path, html: str):
+    linked = re.findall(r'href="figures/(figure(\d+)_([a-z0-9_-]+))\.svg"', html)
+    assert ("series" in {key for _, _, key in linked}), "the figures annex's chart is not linked"
+    captions = [int(n) for n in re.findall(r'<figure class="chart" id="fig-[^"]*">.*?<span class="label">Figure (\d+)\.</span>',
+                                           html, re.S)]
+    assert [int(n) for _, n, _ in linked] == captions
+    for stem, _, _ in linked:
+        assert (built / "figures" / f"{stem}.svg").is_file() and (built / "figures" / f"{stem}.png").is_file(), stem
+    for path in (built / "figures").iterdir():
+        assert re.fullmatch(r"figure\d+_[a-z0-9_-]+\.(svg|png)", path.name), path.name
+
+
+def test_every_table_and_figure_caption_in_the_annexes_names_its_sources(html: str):
+    part = html[html.index('id="annex-a-chronology"'):]
+    captions = re.findall(r"<caption>(.*?)</caption>|<figcaption>(.*?)</figcaption>", part, re.S)
+    assert len(captions) >= 5
+    for table_caption, figure_caption in captions:
+        text = re.sub(r"<[^>]+>", "", table_caption or figure_caption)
+        assert "Sources:" in text, text[:120]
+
+
+def _identifiers() -> tuple[set[str], set[str]]:
+    data = load_dataset()
+    return set(data.sources["source_id"]), set(data.events["event_id"]) | set(data.cases["case_id"])
+
+
+def _leaks(text: str) -> list[str]:
+    sources, events = _identifiers()
+    text = without_urls(text)
+    found = [m for m in re.findall(r"[\w-]+\.csv\b", text)]
+    for ident in sources | events:
+        if re.search(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", text):
+            found.append(ident)
+    return found
+
+
+def test_no_file_name_source_id_or_event_id_in_the_annexes_html_and_pdf(built: Path, html: str):
+    assert _leaks(annex_part(visible(html))) == []
+    assert _leaks(annex_part(pdf_text(built / "briefing.pdf"))) == []
+
+
+def test_no_file_name_source_id_or_event_id_anywhere_in_the_reader_text(built: Path, html: str):
+    """The whole briefing, core sections included (they move into notebooks of their own on branch core)."""
+    assert _leaks(visible(html)) == []
+    assert _leaks(pdf_text(built / "briefing.pdf")) == []
+
+
+def _first_citation_order(html: str) -> list[int]:
+    body = html[:html.index('id="bibliography"')]
+    seen: list[int] = []
+    for label in re.findall(r'<a class="cite" href="#ref-\d+">\[([^\]]*)\]</a>', body):
+        for part in label.split(", "):
+            low, _, high = part.partition("-")
+            for n in range(int(low), int(high or low) + 1):
+                if n not in seen:
+                    seen.append(n)
+    return seen
+
+
+def test_bibliography_is_in_order_of_first_citation(html: str):
+    order = _first_citation_order(html)
+    assert order == sorted(order) == list(range(1, len(order) + 1))
+    entries = [int(n) for n in re.findall(r'<li id="ref-(\d+)" value="\d+">', html)]
+    assert entries == list(range(1, len(entries) + 1))
+    assert set(order) == set(entries), "a source cited but not listed, or listed but not cited"
+
+
+def _urls_in_bibliography(html: str) -> list[str]:
+    bib = html[html.index('id="bibliography"'):]
+    bib = bib[:bib.index("</ol>")]
+    return [re.sub(r"&amp;", "&", u) for u in re.findall(r'<li id="ref-\d+"[^>]*>.*?<a href="([^"]+)"', bib, re.S)]
+
+
+def _later_dates(text: str, as_of: date) -> list[str]:
+    found = []
+    for day, month, year in re.findall(rf"\b(?:(\d{{1,2}}) )?({'|'.join(MONTHS)}) (\d{{4}})\b", text):
+        start = date(int(year), MONTHS.index(month) + 1, int(day) if day else 1)
+        if start > as_of:
+            found.append(f"{day} {month} {year}".strip())
+    found += [y for y in re.findall(r"\b((?:19|20)\d{2})\b", re.sub(rf"(?:\d{{1,2}} )?(?:{'|'.join(MONTHS)}) \d{{4}}", "", text))
+              if int(y) > as_of.year]
+    return found
+
+
+def test_an_edition_as_of_6_january_2022_holds_nothing_dated_later_in_its_annexes_and_bibliography(early: Path):
+    as_of = date.fromisoformat(EARLY)
+    html = (early / "briefing.html").read_text(encoding="utf-8")
+    annexes = annex_part(visible(html))
+    prose = without_urls(annexes.split("Packages")[0])  # the software versions of the provenance table are not dates
+    assert _later_dates(prose, as_of) == []
+    sources = load_dataset().sources.set_index("url")
+    urls = _urls_in_bibliography(html)
+    assert urls, "empty bibliography"
+    for url in urls:
+        issued = sources.loc[url, "issued"]
+        assert not issued or period_start(issued) <= as_of, f"{url} issued {issued}"
+    pdf = without_urls(annex_part(pdf_text(early / "briefing.pdf")).split("Packages")[0])
+    assert _later_dates(pdf, as_of) == []
