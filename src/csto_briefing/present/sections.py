@@ -14,7 +14,6 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from .. import provenance
 from ..data import asof
 from . import charts, narrative
 from ..briefing import SUBTITLE, Briefing
@@ -35,11 +34,8 @@ SECTIONS = OrderedDict([
 FIGURES = ["timeline", "appeals", "contributions", "series"]
 TABLES = ["events", "cases", "positions", "claims", "figures", "next"]
 
-VOICES = OrderedDict([("armenian_government", "Armenian government"), ("armenian_opposition", "Armenian opposition"),
-                      ("expert", "Experts"), ("member_state", "Other member states"), ("csto", "The CSTO")])
 BASIS_LABELS = {"cst-art2": "Treaty, Art. 2", "cst-art4": "Treaty, Art. 4", "ru-arm-1997": "1997 Armenia-Russia treaty",
                 "none": "none invoked"}
-SERIES = OrderedDict([("force_size", "Force size"), ("death_toll", "Death toll"), ("detentions", "Detentions")])
 
 
 def _env() -> Environment:
@@ -154,42 +150,9 @@ def positions(b: Briefing) -> Markup:
                    table=_table_number("positions"))
 
 
-def commentary(b: Briefing) -> Markup:
-    quotes = b.commentary.copy()
-    quotes["_order"] = quotes["date"]
-    groups = [(label, quotes[quotes["voice"] == voice].sort_values("_order")) for voice, label in VOICES.items()]
-    return _render("commentary", b, groups=[(label, g) for label, g in groups if len(g)])
-
-
-def fact_check(b: Briefing) -> Markup:
-    article = b.data.source("jamnews-2022-01-seed")
-    return _render("fact_check", b, claims=b.claims, article=article, table=_table_number("claims"))
-
-
-def changing_figures(b: Briefing) -> Markup:
-    figures = b.figures
-    fig = _figure(b, "series", charts.series_chart(figures, SERIES),
-                  caption="Reported figures over time, each at the date it was reported. Filled blue: the figure used; "
-                          "grey: superseded; orange diamond: planned; red cross: disputed.",
-                  alt="Three small charts of reported values over time: the force's size, the death toll and detentions.",
-                  source_ids=[i for i in figures[figures["measure"].isin(list(SERIES))]["source_id"]])
-    used = set(b.latest_figures["figure_id"])
-    measures = OrderedDict()
-    for _, row in figures.iterrows():
-        measures.setdefault(row["measure"], []).append(row)
-    return _render("figures", b, figure=fig, measures=measures, used=used, table=_table_number("figures"))
-
-
 def next_steps(b: Briefing, after: str = "2022-01-31") -> Markup:
     events = b.events[(b.events["date"] > after) & (b.events["case_id"] != "KAZ-2022-01")]
     return _render("next", b, events=events, after=after, table=_table_number("next"))
-
-
-def methodology(b: Briefing) -> Markup:
-    numbers = b.source_numbers
-    sources = b.data.sources
-    return _render("methodology", b, sources=sources, numbers=numbers, codebook=b.data.codebook,
-                   provenance=provenance.describe(b))
 
 
 def changes(b: Briefing) -> Markup:
