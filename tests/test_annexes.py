@@ -58,7 +58,8 @@ def without_urls(text: str) -> str:
 
 
 def annex_part(text: str) -> str:
-    return text[text.index(ANNEXES[0]):]
+    """From the heading of Annex A on (its last occurrence: the contents list names it first)."""
+    return text[text.rindex(ANNEXES[0]):]
 
 
 @pytest.fixture(scope="module")
