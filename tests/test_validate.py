@@ -52,8 +52,9 @@ def test_an_approved_vote_needs_its_date(data_copy):
     path = data_copy / "positions.csv"
     text = path.read_text(encoding="utf-8").replace("approved,2022-01-07,supported_with_conditions", "approved,,supported_with_conditions")
     path.write_text(text, encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), start=1) if "approved,,supported_with_conditions" in l)
     found = [l for l in lines(data_copy) if "an approved or failed vote needs its date" in l]
-    assert found == [f"{path}:6: parliament_date: '' does not fit parliament 'approved': an approved or failed vote needs its date"]
+    assert found == [f"{path}:{line}: parliament_date: '' does not fit parliament 'approved': an approved or failed vote needs its date"]
 
 
 def test_a_deployment_needs_a_date(data_copy):
@@ -203,3 +204,14 @@ def test_a_verdict_cannot_rest_on_a_source_issued_after_its_as_of(data_copy):
     assert [l for l in lines(data_copy) if ": as_of: " in l] == [
         f"{path}:{line}: as_of: '2022-01-06' is before belta-2022-01-20 was issued (2022-01-20): "
         "a verdict may rest only on sources issued by its as_of (a month or year counts from its last day)"]
+
+
+def test_a_position_cannot_cite_a_source_issued_after_its_as_of(data_copy):
+    path = data_copy / "positions.csv"
+    text = path.read_text(encoding="utf-8")
+    old = "KAZ-2022-01,ARM,contributor,100,official,,,,,not_reported,,supported,2022-01-07,panorama-2022-01-07,"
+    line = next(i for i, l in enumerate(text.splitlines(), start=1) if l.startswith(old))
+    path.write_text(text.replace(old, old.replace("panorama-2022-01-07,", "panorama-2022-01-07;jamnews-2022-01-10,")), encoding="utf-8")
+    assert [l for l in lines(data_copy) if ": as_of: " in l] == [
+        f"{path}:{line}: as_of: '2022-01-07' is before jamnews-2022-01-10 was issued (2022-01-10): "
+        "a position may rest only on sources issued by its as_of (a month or year counts from its last day)"]

@@ -206,7 +206,7 @@ def validate_frames(frames: dict[str, pd.DataFrame | None], codebook: Codebook, 
 
 
 # -- Rules across rows and tables: order within a day, certainty and verification from the sources, -----------
-# -- and claims' evidence published by their as_of. Each rule is its own function; one Problem per bad row. ----
+# -- and the sources of claims and positions issued by their as_of. Each rule is its own function; one Problem per bad row. ----
 
 UNKNOWN_ORIGIN = "unknown"
 
@@ -307,24 +307,35 @@ def verification_problems(commentary: pd.DataFrame, sources: pd.DataFrame, shown
     return problems
 
 
-def evidence_by_as_of_problems(claims: pd.DataFrame, sources: pd.DataFrame, shown: str) -> list[Problem]:
-    """claims: every evidence source was issued by the row's as_of (a month or year counts from its last day)."""
+# (table, as_of column, sources column, what a row is): a row dated as_of rests only on sources issued by then
+AS_OF_SOURCES = [("claims", "as_of", "evidence_source_ids", "a verdict"), ("positions", "as_of", "source_ids", "a position"),
+                 ("positions", "as_of", "units_source_ids", "a position")]
+
+
+def sources_by_as_of_problems(frames: dict[str, pd.DataFrame | None], codebook: Codebook, data_dir: Path) -> list[Problem]:
+    """claims and positions: every source a row cites was issued by the row's as_of (a month or year counts from its last day)."""
     problems: list[Problem] = []
-    issued = dict(zip(sources["source_id"], sources["issued"]))
-    for line, r in claims.iterrows():
-        if parse_partial_date(r["as_of"]) is None or len(r["as_of"]) != 10:
+    sources = frames["sources"]
+    issued = dict(zip(sources["source_id"], sources["issued"]))  # type: ignore[index]
+    for table, date_column, refs, what in AS_OF_SOURCES:
+        frame = frames.get(table)
+        if frame is None or frame.empty or date_column not in frame or refs not in frame:
             continue
-        as_of = period_end(r["as_of"])
-        for source_id in split_ids(r["evidence_source_ids"]):
-            if source_id not in issued:
+        shown = _shown(codebook, data_dir, table)
+        for line, r in frame.iterrows():
+            if parse_partial_date(r[date_column]) is None or len(r[date_column]) != 10:
                 continue
-            when = issued[source_id]
-            if not when or parse_partial_date(when) is None:
-                problems.append(Problem(shown, int(line), "evidence_source_ids", f"{source_id} has no issue date: a verdict's "
-                                        "evidence must be dated (fill sources.issued or cite another source)"))
-            elif period_end(when) > as_of:
-                problems.append(Problem(shown, int(line), "as_of", f"{r['as_of']!r} is before {source_id} was issued ({when}): "
-                                        "a verdict may rest only on sources issued by its as_of (a month or year counts from its last day)"))
+            as_of = period_end(r[date_column])
+            for source_id in split_ids(r[refs]):
+                if source_id not in issued:
+                    continue
+                when = issued[source_id]
+                if not when or parse_partial_date(when) is None:
+                    problems.append(Problem(shown, int(line), refs, f"{source_id} has no issue date: {what} dated by as_of "
+                                            "must rest on dated sources (fill sources.issued or cite another source)"))
+                elif period_end(when) > as_of:
+                    problems.append(Problem(shown, int(line), date_column, f"{r[date_column]!r} is before {source_id} was issued ({when}): "
+                                            f"{what} may rest only on sources issued by its as_of (a month or year counts from its last day)"))
     return problems
 
 
@@ -339,6 +350,5 @@ def rows_and_sources_problems(frames: dict[str, pd.DataFrame | None], codebook: 
     problems += certainty_problems(frames, codebook, data_dir)
     if _usable(frames, "commentary") and "corroborated_by" in frames["commentary"]:  # type: ignore[index]
         problems += verification_problems(frames["commentary"], sources, _shown(codebook, data_dir, "commentary"))  # type: ignore[arg-type]
-    if _usable(frames, "claims") and "as_of" in frames["claims"]:  # type: ignore[index]
-        problems += evidence_by_as_of_problems(frames["claims"], sources, _shown(codebook, data_dir, "claims"))  # type: ignore[arg-type]
+    problems += sources_by_as_of_problems(frames, codebook, data_dir)
     return problems
