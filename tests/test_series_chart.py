@@ -45,3 +45,16 @@ def test_series_chart_is_honest_and_legible(as_of: str):
 def test_no_chart_when_nothing_was_reported():
     _, fig = chart("2021-06-01")
     assert fig is None
+
+
+def test_every_measure_and_every_vocabulary_value_printed_has_a_human_label():
+    """Reader text shows labels, never keys: each measure of figures.csv has one in codebook.yaml's labels."""
+    from csto_briefing.data.dataset import load_dataset
+
+    data = load_dataset()
+    labels = data.codebook.labels
+    missing = sorted(set(data.figures["measure"]) - set(labels.get("measure", {})))
+    assert missing == [], f"add labels: measure: for {missing} in data/codebook.yaml"
+    for vocab in ("certainty", "verdict", "figure_status", "troops_status", "parliament", "stance", "reliability",
+                  "verification", "text_is", "quote_kind", "qualifier"):
+        assert set(data.codebook.vocabularies[vocab]) <= set(labels.get(vocab, {})), vocab
