@@ -184,3 +184,26 @@ def test_an_edition_as_of_6_january_2022_holds_nothing_dated_later_in_its_annexe
         assert not issued or period_start(issued) <= as_of, f"{url} issued {issued}"
     pdf = without_urls(annex_part(pdf_text(early / "briefing.pdf")).split("Packages")[0])
     assert _later_dates(pdf, as_of) == []
+
+
+def test_statements_mark_translations_reported_speech_and_single_source_quotes(html: str):
+    import html as htmllib
+
+    quotes = load_dataset().commentary
+    blocks = re.findall(r'<blockquote class="quote ([a-z_]+)"[^>]*>(.*?)</blockquote>', html, re.S)
+    assert blocks
+    shown = 0
+    for _, q in quotes.iterrows():
+        words = htmllib.escape(q["quote"], quote=False)
+        mine = [(css, body) for css, body in blocks if words in body]
+        if not mine:
+            continue
+        shown += 1
+        css, body = mine[0]
+        assert css == q["verification"], q["quote_id"]
+        assert ("Single source" in body) == (q["verification"] == "single_source"), q["quote_id"]
+        assert ("English translation" in body) == (q["text_is"] == "translation"), q["quote_id"]
+        assert ("Reported speech" in body) == (q["quote_kind"] == "indirect"), q["quote_id"]
+        if q["translation_en"]:
+            assert "Translation" in body and htmllib.escape(q["translation_en"], quote=False) in body, q["quote_id"]
+    assert shown >= len(quotes) // 2
