@@ -18,7 +18,8 @@ DEFAULT_AS_OF = DEFAULTS["as_of"]
 
 def check_against_data(values: dict, data: Dataset) -> dict[str, str]:
     """The parameters checked as declared and against the data (case ids, date range)."""
-    return check(values, case_ids=list(data.cases["case_id"]), date_range=asof.data_date_range(data.tables))
+    return check(values, case_ids=list(data.cases["case_id"]), date_range=asof.data_date_range(data.tables),
+                 first_dates=asof.first_event_dates(data.tables))
 
 
 @dataclass

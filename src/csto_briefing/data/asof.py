@@ -47,6 +47,17 @@ def data_date_range(frames: dict[str, pd.DataFrame]) -> tuple[date, date]:
     return min(period_start(v) for v in values), max(period_end(v) for v in values)
 
 
+def first_event_dates(frames: dict[str, pd.DataFrame]) -> dict[str, date]:
+    """For each case with events, the first day on which one of its events is known (a month counts from its end):
+    the earliest as_of at which the briefing has something to say about that case."""
+    firsts: dict[str, date] = {}
+    for case, value in zip(frames["events"]["case_id"], frames["events"]["date"]):
+        if case:
+            day = period_end(value)
+            firsts[case] = min(firsts.get(case, day), day)
+    return firsts
+
+
 def cases_on(cases: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Appeals made by as_of; a response decided after as_of is blanked (not yet known)."""
     known = known_by(cases, "appeal_date", as_of).copy()
