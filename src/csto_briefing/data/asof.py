@@ -9,6 +9,27 @@ import pandas as pd
 from .dates import period_end, period_start
 
 
+class NotYetKnown(LookupError):
+    """A row the data holds, but dated after as_of: a section built on it says it is not yet known (str(exc) says so
+    in a sentence a reader can be shown) instead of leaving it out without a word."""
+
+    def __init__(self, what: str, when: str, as_of: date):
+        self.what, self.when, self.as_of = what, when, as_of
+        super().__init__(f"{what} is not yet known as of {as_of.isoformat()} (the data dates it {when})")
+
+
+def event_on(events: pd.DataFrame, event_id: str, as_of: date) -> pd.Series:
+    """The event `event_id` as known on as_of. Raises NotYetKnown when the data dates it after as_of, and KeyError
+    (naming data/events.csv) when the data has no such event: never an empty result to be skipped silently."""
+    rows = events[events["event_id"] == event_id]
+    if rows.empty:
+        raise KeyError(f"event {event_id!r} is not in data/events.csv")
+    row = rows.iloc[0]
+    if period_end(row["date"]) > as_of:
+        raise NotYetKnown(f"event {event_id!r}", row["date"], as_of)
+    return row
+
+
 def known_by(frame: pd.DataFrame, column: str, as_of: date) -> pd.DataFrame:
     """Rows whose date in `column` lies wholly on or before as_of (a month counts from its last day)."""
     if frame.empty:

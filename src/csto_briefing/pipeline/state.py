@@ -82,7 +82,10 @@ def _acquire(folder: Path, info: dict) -> int:
 
     path = folder / LOCK_FILE
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:  # a read-only folder: nothing can be built into it
+            raise BuildError(f"cannot write into {paths.display_path(folder)} ({exc.strerror})") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -102,13 +105,18 @@ def _acquire(folder: Path, info: dict) -> int:
 
 @contextmanager
 def build_lock(folders: list[Path], parameters: dict) -> Iterator[None]:
+    from .. import paths
+
     """Hold an exclusive lock on each folder (build/, report/) for the whole build, or raise BuildBusy naming the build
     that holds one. The lock file is removed when the build ends, so that the report folder keeps only the report."""
     info = {"pid": os.getpid(), "parameters": {k: str(v) for k, v in parameters.items()},
             "started": time.strftime("%Y-%m-%d %H:%M:%S")}
     with ExitStack() as stack:
         for folder in dict.fromkeys(Path(f).resolve() for f in folders):
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise BuildError(f"cannot create {paths.display_path(folder)} ({exc.strerror})") from None
             fd = _acquire(folder, info)
             stack.callback(_release, folder / LOCK_FILE, fd)
         yield
