@@ -198,3 +198,17 @@ def test_a_broken_codebook_is_one_line(data_copy: Path, old: str, new: str, expe
             "cannot be read as YAML: expected ',' or ']', but got ':'")
     else:
         assert result.stderr.splitlines()[0] == wanted
+
+
+# -- events a section is built on: present, or "not yet known" -----------------------------------------
+
+def test_an_event_after_as_of_is_not_yet_known_rather_than_silently_missing():
+    from csto_briefing.briefing import Briefing, NotYetKnown
+
+    b = Briefing.load("2022-01-05")
+    assert b.event("k-appeal")["date"] == "2022-01-05"
+    with pytest.raises(NotYetKnown) as info:
+        b.event("k-decision")
+    assert str(info.value) == "event 'k-decision' is not yet known as of 2022-01-05 (the data dates it 2022-01-06)"
+    with pytest.raises(KeyError, match="'no-such-event' is not in data/events.csv"):
+        b.event("no-such-event")
