@@ -211,4 +211,14 @@ def data_dictionary_markdown(codebook: Codebook) -> str:
     out.append("\n### Rules across columns\n")
     for rule in codebook.rules:
         out.append(f"- `{rule.table}`: {rule.message}.")
+    p = codebook.plausible
+    out.append("\n### Plausibility\n")
+    why = f" ({p.earliest_why})" if p.earliest_why else ""
+    out.append(f"- every date: not before {p.earliest}{why}, and not after the build date.")
+    out.append(f"- every field: at most {p.max_length:,} characters; no control characters other than tab in text; "
+               "dates, times and numbers in ASCII digits.")
+    for c in p.clock_times:
+        out.append(f"- `{c['table']}`: {c['time']} only with {c['date']} to the day.")
+    for c in p.not_before:
+        out.append(f"- `{c['row']['table']}`: {c['message']}.")
     return "\n".join(out) + "\n"
