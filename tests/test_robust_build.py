@@ -106,7 +106,7 @@ def test_a_full_disk_is_one_line_and_keeps_the_report(tmp_path: Path, capsys, mo
     report = last_good_report(tmp_path / "report")
     before = snapshot(report)
 
-    def full(executed, parameters, staging, pdf):
+    def full(executed, parameters, staging, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(Path(staging) / "briefing.html"))
 
     monkeypatch.setattr(export_module, "export", full)
