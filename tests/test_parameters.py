@@ -13,9 +13,9 @@ import nbformat
 import pytest
 
 from csto_briefing import paths
-from csto_briefing.present import sections
 from csto_briefing.briefing import Briefing
 from csto_briefing.parameters import DEFAULTS, PARAMETERS, ParameterError, check, parameters_cell_source
+from csto_briefing.present import sections
 
 CLI = [sys.executable, "-m", "csto_briefing.cli"]
 CASES = ["KGZ-2010-06", "ARM-2021-05", "ARM-2021-11", "KAZ-2022-01", "ARM-2022-09"]

@@ -3,7 +3,6 @@ the build needs no network and writes only under its build folder, its report fo
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import shutil

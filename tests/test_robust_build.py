@@ -9,7 +9,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -205,7 +204,7 @@ def test_builds_with_their_own_folders_run_side_by_side(tmp_path: Path):
                                     "--build-dir", str(tmp_path / f"b-{day}"), "--no-pdf"], stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True)
              for day in ("2022-01-07", "2022-01-20")}
-    for day, proc in procs.items():
+    for proc in procs.values():
         _, stderr = proc.communicate(timeout=180)
         assert proc.returncode == 0, stderr
     for day, words in (("2022-01-07", "7 January 2022"), ("2022-01-20", "20 January 2022")):
@@ -290,3 +289,24 @@ def test_a_params_path_with_spaces_works(tmp_path: Path):
     assert result.returncode != 0
     assert "parameter focus: 'NOT-A-CASE' is not a case_id" in result.stderr, result.stderr
     assert "cannot be read" not in result.stderr
+
+
+@pytest.mark.parametrize("breakage", ["no data folder", "codebook without a type"])
+def test_a_build_without_usable_data_is_one_line(tmp_path: Path, breakage: str):
+    data = tmp_path / "data"
+    if breakage == "codebook without a type":
+        shutil.copytree(paths.DATA_DIR, data)
+        codebook = data / "codebook.yaml"
+        codebook.write_text(codebook.read_text(encoding="utf-8").replace("author: {type: text, ", "author: {", 1), encoding="utf-8")
+        expected = f"{codebook}: sources.author: column has no type"
+    else:
+        expected = f"{data}: folder is missing (the tables and codebook.yaml live there)"
+    report = last_good_report(tmp_path / "report")
+    before = snapshot(report)
+    result = subprocess.run([*CLI, "build", "--data", str(data), "--out", str(report), "--build-dir", str(tmp_path / "build")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[-2].startswith(expected)
+    assert lines[-1] == "error: 1 problem(s) in the data; no notebook was run and the report was not changed"
+    assert snapshot(report) == before

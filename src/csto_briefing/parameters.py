@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 TITLE = "The CSTO answered Kazakhstan within hours. Armenia's appeals brought no troops."
@@ -20,7 +20,7 @@ SUBTITLE = "The Collective Security Treaty Organization and the appeals for help
 def build_date() -> date:
     """The date of this build: from SOURCE_DATE_EPOCH when set (reproducible builds), else today (UTC)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch and epoch.isascii() and epoch.isdigit() else datetime.now(timezone.utc)
+    moment = datetime.fromtimestamp(int(epoch), tz=UTC) if epoch and epoch.isascii() and epoch.isdigit() else datetime.now(UTC)
     return moment.date()
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import paths
-from .codebook import Table
 from ..errors import Problem
+from .codebook import Table
 
 LINE = "_line"  # index name: the line of the row as a spreadsheet numbers it (header = 1)
 

@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 
 from .. import hashing, paths
-from ..parameters import build_date, check
 from ..errors import BuildError
+from ..parameters import build_date, check
 from .config import BuildConfig, contain, scoped_environment
 from .execute import execute, notebooks
 from .publish import STAGING_PREFIX, publish, remove_leftovers

@@ -18,18 +18,18 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import paths
+from ..briefing import check_against_data
 from ..data.asof import data_date_range
+from ..data.dataset import load_dataset
 from ..errors import BuildError
+from ..hashing import VALIDATED_ENV, codebook_path, fingerprint
+from ..parameters import ParameterError
+from ..present.formatting import fmt_date
 from .config import contain, scoped_environment
 from .execute import NotebookTask, notebooks, run_notebooks
 from .export import export
 from .publish import STAGING_PREFIX, publish, remove_leftovers
 from .state import build_lock
-from ..briefing import check_against_data
-from ..present.formatting import fmt_date
-from ..data.dataset import load_dataset
-from ..hashing import VALIDATED_ENV, codebook_path, fingerprint
-from ..parameters import ParameterError
 
 
 @dataclass
