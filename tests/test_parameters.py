@@ -90,10 +90,14 @@ def test_a_parameters_file_and_flags(tmp_path: Path):
 
 
 def test_make_passes_the_variables_on():
-    result = subprocess.run(["make", "-n", "report", "AS_OF=2022-01-07", "SINCE=2022-01-06", "PARAMS=editions/jan-2022.yaml"],
+    """The file is read, then the flags override it: as_of from AS_OF (refused here, so nothing is built)."""
+    result = subprocess.run(["make", "-s", "report", "AS_OF=2022-13-01", "SINCE=2022-01-06", "PARAMS=editions/jan-2022.yaml"],
                             capture_output=True, text=True, cwd=paths.ROOT)
-    command = [line for line in result.stdout.splitlines() if "csto-briefing build" in line]
-    assert command and "--params editions/jan-2022.yaml --as-of 2022-01-07 --since 2022-01-06" in command[0]
+    assert result.returncode != 0
+    assert "parameter as_of: '2022-13-01' is not a date (YYYY-MM-DD)" in result.stderr.splitlines()
+    command = [line for line in subprocess.run(["make", "-n", "report"], capture_output=True, text=True,
+                                               cwd=paths.ROOT).stdout.splitlines() if "csto-briefing build" in line]
+    assert command and '${PARAMS:+--params "$PARAMS"} ${AS_OF:+--as-of "$AS_OF"} ${SINCE:+--since "$SINCE"}' in command[0]
 
 
 def _run_notebook(tmp_path: Path, name: str, *params: str) -> tuple[subprocess.CompletedProcess, str]:
