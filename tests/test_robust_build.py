@@ -310,3 +310,24 @@ def test_a_build_without_usable_data_is_one_line(tmp_path: Path, breakage: str):
     assert lines[-2].startswith(expected)
     assert lines[-1] == "error: 1 problem(s) in the data; no notebook was run and the report was not changed"
     assert snapshot(report) == before
+
+
+def test_editions_at_once_print_no_warning_and_their_kernels_take_no_tcp_port(tmp_path: Path, capfd):
+    """Kernels started at the same time in several worker processes cannot race for a TCP port: they use socket
+    files of their own (the 'Address already in use' traceback of `make editions`)."""
+    from csto_briefing.pipeline.editions import build_editions
+
+    notebooks = tiny_notebooks(tmp_path / "nb", extra="from ipykernel.connect import get_connection_info\n"
+                                                      "import json\nprint(json.loads(get_connection_info())['transport'])")
+    for copy in ("02_title.ipynb", "03_title.ipynb"):
+        shutil.copy(notebooks / "01_title.ipynb", notebooks / copy)
+    editions = tmp_path / "editions.yaml"
+    editions.write_text("editions:\n" + "".join(f"  - {{as_of: '{d}'}}\n" for d in ("2022-01-07", "2022-01-20", "2022-09-30")),
+                        encoding="utf-8")
+    capfd.readouterr()
+    build_editions(editions, report_dir=tmp_path / "report", build_dir=tmp_path / "build", notebooks_dir=notebooks, pdf=False,
+                   log=lambda line: None)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Warning" not in err and "Address already in use" not in err, err
+    executed = json.loads((tmp_path / "build" / "2022-01-20" / "02_title.ipynb").read_text(encoding="utf-8"))
+    assert "ipc" in "".join("".join(o.get("text", "")) for c in executed["cells"] for o in c.get("outputs", []))
