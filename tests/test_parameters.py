@@ -41,6 +41,8 @@ def messages(values: dict) -> list[str]:
     ({"compare": "ARM-2021-05;XYZ"}, f"parameter compare: 'XYZ' is not a case_id (one of: {', '.join(CASES)})"),
     ({"as_of": "2022-01-07", "since": "2022-02-01"}, "parameter since: '2022-02-01' is not before as_of '2022-01-07' (since must be earlier)"),
     ({"edition": "line one\nline two"}, "parameter edition: 'line one\\nline two' spans several lines (give one line of text)"),
+    ({"author": "desk\x00"}, "parameter author: 'desk\\x00' contains the control character U+0000 (give plain text: no control characters other than tab)"),
+    ({"title": "a\u2028b"}, "parameter title: 'a\\u2028b' contains the control character U+2028 (give plain text: no control characters other than tab)"),
 ])
 def test_each_bad_parameter_gives_one_line(values, expected):
     assert messages(values) == [expected]

@@ -212,3 +212,11 @@ def test_an_event_after_as_of_is_not_yet_known_rather_than_silently_missing():
     assert str(info.value) == "event 'k-decision' is not yet known as of 2022-01-05 (the data dates it 2022-01-06)"
     with pytest.raises(KeyError, match="'no-such-event' is not in data/events.csv"):
         b.event("no-such-event")
+
+
+def test_an_odd_file_the_codebook_does_not_list_is_refused_not_read(data_copy: Path):
+    os.mkfifo(data_copy / "junk.csv")  # reading it would block for ever
+    result = validate_cli(data_copy)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (f"{data_copy / 'junk.csv'}: is not a regular file (a folder, device or pipe); "
+                                             "put the table there as a CSV file")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -66,6 +67,9 @@ def parameters_cell_source() -> str:
     """The source of a notebook's `parameters` cell, generated from the declaration."""
     width = max(len(f"{p.name} = {p.default!r}") for p in PARAMETERS)
     return "\n".join(f"{f'{p.name} = {p.default!r}':<{width}}  # {p.help}" for p in PARAMETERS)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")  # as data/validate.py refuses in text
 
 
 def _as_date(value: str) -> date | None:
@@ -128,6 +132,9 @@ def check(values: dict[str, Any], case_ids: list[str] | None = None,
                     problems.append(f"parameter {name}: {case!r} is not a case_id (one of: {', '.join(case_ids)})")
         elif kind == "text" and ("\n" in value or "\r" in value):
             problems.append(f"parameter {name}: {value!r} spans several lines (give one line of text)")
+        elif kind == "text" and (bad := _CONTROL.search(value)):
+            problems.append(f"parameter {name}: {value!r} contains the control character U+{ord(bad.group()):04X} "
+                            f"(give plain text: no control characters other than tab)")
     as_of, since = _as_date(out["as_of"]), _as_date(out["since"]) if out["since"] else None
     if as_of and since and since >= as_of:
         problems.append(f"parameter since: {out['since']!r} is not before as_of {out['as_of']!r} (since must be earlier)")

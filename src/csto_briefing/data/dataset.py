@@ -12,7 +12,7 @@ from .. import paths
 from ..errors import DataError, Problem
 from ..hashing import VALIDATED_ENV, codebook_path, fingerprint
 from .codebook import Codebook, CodebookError, Table, load_codebook
-from .read import read_raw
+from .read import _not_a_plain_file, read_raw
 from .validate import plausibility_problems, validate_frames
 
 
@@ -86,7 +86,12 @@ def load_dataset(data_dir: Path | None = None, codebook: Codebook | None = None)
         frame, found = read_raw(data_dir / table.file, table)
         raw[name] = frame
         problems.extend(found)
-    if os.environ.get(VALIDATED_ENV) != fingerprint(data_dir, codebook_path(data_dir)):
+    listed = {table.file for table in codebook.tables.values()}
+    for path in sorted(data_dir.glob("*.csv")):  # a file the codebook does not list is ignored, but never read if odd
+        if path.name not in listed and (odd := _not_a_plain_file(path, paths.display_path(path), None)) is not None:
+            problems.append(odd)
+    validated = os.environ.get(VALIDATED_ENV)
+    if problems or not validated or validated != fingerprint(data_dir, codebook_path(data_dir)):
         problems.extend(validate_frames(raw, codebook, data_dir))
         problems.extend(plausibility_problems(raw, codebook, data_dir))
     if problems:

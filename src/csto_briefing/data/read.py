@@ -21,7 +21,7 @@ from .codebook import Table
 LINE = "_line"  # index name: the line of the row as a spreadsheet numbers it (header = 1)
 
 
-def _not_a_plain_file(path: Path, shown: str, table: Table) -> Problem | None:
+def _not_a_plain_file(path: Path, shown: str, table: Table | None) -> Problem | None:
     """A problem when path is not a regular file inside its own folder (a symlink elsewhere, a device, a folder).
     The target of a link is never named or read: it may be anything on the machine."""
     if path.is_symlink():
@@ -33,7 +33,7 @@ def _not_a_plain_file(path: Path, shown: str, table: Table) -> Problem | None:
             return Problem(shown, 0, "", f"is a symbolic link to a file outside {paths.display_path(path.parent)}/; "
                                          "copy the table into the folder instead")
     if not path.exists():
-        return Problem(shown, 0, "", f"file is missing (the codebook lists table '{table.name}')")
+        return Problem(shown, 0, "", f"file is missing (the codebook lists table '{table.name if table else path.stem}')")
     if not path.is_file():
         return Problem(shown, 0, "", "is not a regular file (a folder, device or pipe); put the table there as a CSV file")
     return None
