@@ -97,6 +97,46 @@ def test_a_rename_failing_midway_puts_every_old_file_back(tmp_path: Path, monkey
     assert snapshot(report) == before
 
 
+def test_a_publish_killed_half_way_is_undone_by_the_next_build(tmp_path: Path, monkeypatch):
+    report = last_good_report(tmp_path / "report")
+    before = snapshot(report)
+    staging = tmp_path / "staging"
+    (staging / "figures").mkdir(parents=True)
+    for name in ("briefing.html", "briefing.pdf", "manifest.json"):
+        (staging / name).write_text("new", encoding="utf-8")
+    real = os.replace
+
+    def killed(src, dst, *a, **k):
+        if Path(dst) == report / "manifest.json":
+            raise KeyboardInterrupt  # stands for SIGKILL: below, nothing is rolled back
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(publish_module.os, "replace", killed)
+    monkeypatch.setattr(publish_module, "_roll_back", lambda *args: None)
+    with pytest.raises(KeyboardInterrupt):
+        publish_module.publish(staging, report)
+    monkeypatch.undo()
+    assert (report / "briefing.pdf").read_text(encoding="utf-8") == "new"  # a mixed set, as a killed build leaves it
+    publish_module.remove_leftovers(report)
+    assert snapshot(report) == before
+    assert not [p for p in report.iterdir() if p.name.startswith(".")]
+
+
+def test_a_finished_publish_whose_backup_was_left_is_kept(tmp_path: Path):
+    report = last_good_report(tmp_path / "report")
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "briefing.pdf").write_text("new", encoding="utf-8")
+    publish_module.publish(staging, report)
+    backup = report / ".old-killed"  # as if killed between the journal's 'done' and the removal of the backup
+    backup.mkdir()
+    (backup / "briefing.pdf").write_bytes(b"%PDF last good")
+    (backup / publish_module.JOURNAL).write_text('{"names": ["briefing.pdf"], "had_old": ["briefing.pdf"], "done": true}',
+                                                 encoding="utf-8")
+    publish_module.remove_leftovers(report)
+    assert (report / "briefing.pdf").read_text(encoding="utf-8") == "new" and not backup.exists()
+
+
 # -- failures as one line, report unchanged ---------------------------------------------------------
 
 def test_a_full_disk_is_one_line_and_keeps_the_report(tmp_path: Path, capsys, monkeypatch):

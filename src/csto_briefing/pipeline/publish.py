@@ -4,7 +4,8 @@ Every output (each file, and figures/ as one folder) is put in place by renames:
 backup folder beside it, then the new one takes its place. If any rename fails, every new output already placed
 is taken out again and every old one put back, so that the report folder holds the old set, complete; the
 backup folder is deleted only once the new set is complete. Staging and backup folders left behind by a build
-that was killed are removed by the next build (`remove_leftovers`)."""
+that was killed are removed by the next build (`remove_leftovers`), which first undoes a publish that was killed
+half-way, using the journal its backup folder holds."""
 
 from __future__ import annotations
 
@@ -20,15 +21,52 @@ STAGING_PREFIX = ".staging-"
 BACKUP_PREFIX = ".old-"
 
 
+JOURNAL = ".journal.json"  # in the backup folder: what a publish was replacing, and whether it finished
+
+
 def remove_leftovers(report_dir: Path) -> list[Path]:
-    """Remove staging and backup folders of earlier builds (call it holding the report folder's lock)."""
+    """Remove staging and backup folders of earlier builds (call it holding the report folder's lock). A backup
+    folder of a publish that was killed half-way is first used to put the old set back whole."""
     removed = []
     if report_dir.is_dir():
         for item in sorted(report_dir.iterdir()):
             if item.name.startswith((STAGING_PREFIX, BACKUP_PREFIX)) and item.is_dir() and not item.is_symlink():
+                if item.name.startswith(BACKUP_PREFIX):
+                    _recover(report_dir, item)
                 shutil.rmtree(item, ignore_errors=True)
                 removed.append(item)
     return removed
+
+
+def _recover(report_dir: Path, backup: Path) -> None:
+    """Undo a publish that did not finish: every output it had placed is taken out, every old one put back."""
+    import json
+
+    try:
+        journal = json.loads((backup / JOURNAL).read_text(encoding="utf-8"))
+        names, had_old, done = list(journal["names"]), set(journal["had_old"]), bool(journal.get("done"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if done:
+        return
+    for name in names:
+        if "/" in name or name.startswith("."):
+            continue
+        target, old = report_dir / name, backup / name
+        if name in had_old and not (old.exists() or old.is_symlink()):
+            continue  # never moved aside: the old output is still in place
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target, ignore_errors=True)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+        if name in had_old:
+            os.replace(old, target)
+
+
+def _write_journal(backup: Path, names: list[str], had_old: list[str], done: bool) -> None:
+    import json
+
+    (backup / JOURNAL).write_text(json.dumps({"names": names, "had_old": had_old, "done": done}), encoding="utf-8")
 
 
 def _why(exc: OSError) -> str:
@@ -46,7 +84,10 @@ def publish(staging: Path, report_dir: Path) -> list[Path]:
     moved_aside: list[str] = []
     placed: list[str] = []
     current = ""
+    names = [item.name for item in items]
+    had_old = [name for name in names if (report_dir / name).exists() or (report_dir / name).is_symlink()]
     try:
+        _write_journal(backup, names, had_old, done=False)  # lets the next build undo this one if it is killed
         for item in items:
             current = item.name
             target = report_dir / item.name
@@ -61,6 +102,10 @@ def publish(staging: Path, report_dir: Path) -> list[Path]:
             raise BuildError(f"cannot replace {paths.display_path(report_dir / current)} ({_why(exc)}); "
                              f"the previous outputs were put back") from None
         raise
+    try:
+        _write_journal(backup, names, had_old, done=True)
+    except OSError:
+        pass  # the new set is complete; a leftover backup is removed by the next build either way
     shutil.rmtree(backup, ignore_errors=True)
     written: list[Path] = []
     for name in placed:
@@ -81,6 +126,7 @@ def _roll_back(report_dir: Path, staging: Path, backup: Path, placed: list[str],
         except OSError:
             pass
     try:
+        (backup / JOURNAL).unlink()
         os.rmdir(backup)  # only when every old output went back
     except OSError:
         pass
