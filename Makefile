@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/
 LAB_STAMP := $(VENV)/.installed-lab
 AS_OF ?=
 SINCE ?=
+PUBLISHED ?=
 PARAMS ?=
 EDITIONS ?= editions/editions.yaml
 
@@ -17,7 +18,7 @@ help: ## list the targets
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 20
 	@echo
-	@echo "  options: AS_OF=YYYY-MM-DD SINCE=YYYY-MM-DD PARAMS=file.yaml (make report AS_OF=2022-01-07)"
+	@echo "  options: AS_OF=YYYY-MM-DD SINCE=YYYY-MM-DD PUBLISHED=YYYY-MM-DD PARAMS=file.yaml (make report AS_OF=2022-01-07)"
 
 check-system: ## check the system packages the build needs (Python 3.11+, Pango for the PDF)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -40,7 +41,7 @@ validate: $(STAMP) ## check every table in data/ against data/codebook.yaml
 	@$(BIN)/csto-briefing validate
 
 report: $(STAMP) ## build report/briefing.html, briefing.pdf, figures/ and the combined notebook
-	@$(BIN)/csto-briefing build $(if $(PARAMS),--params $(PARAMS)) $(if $(AS_OF),--as-of $(AS_OF)) $(if $(SINCE),--since $(SINCE))
+	@$(BIN)/csto-briefing build $(if $(PARAMS),--params $(PARAMS)) $(if $(AS_OF),--as-of $(AS_OF)) $(if $(SINCE),--since $(SINCE)) $(if $(PUBLISHED),--published $(PUBLISHED))
 
 editions: $(STAMP) ## build every edition in editions/editions.yaml into report/editions/, in parallel, with an index
 	@$(BIN)/csto-briefing editions $(EDITIONS)
