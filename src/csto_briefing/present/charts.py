@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from ..data import asof
 from ..paths import STYLES_DIR
@@ -161,7 +162,7 @@ def _lane(ax, lane: Lane, kinds: dict[str, tuple[str, str, str]], width_in: floa
 
 
 def timeline_chart(lanes: list[Lane], kinds: dict[str, tuple[str, str, str]], width: float = 7.2,
-                   lane_height: float = 2.5, count_label: str = "other events") -> Figure:
+                   lane_height: float = 2.5, count_label: str = "other events (bar height: number per time unit)") -> Figure:
     """A timeline in one or more lanes, each with its own time scale (hours, days, months or years, chosen from
     its span). Events with a label are drawn as a marker of their kind with the label placed where it overlaps
     no other; events without a label, or whose label finds no room, are counted per time unit and drawn as grey
@@ -186,7 +187,7 @@ def timeline_chart(lanes: list[Lane], kinds: dict[str, tuple[str, str, str]], wi
     if "" in marked:
         handles.append(Line2D([], [], marker="o", color=GREY, linestyle="none", markersize=7, label="other kind"))
     if counted:
-        handles.append(Patch(facecolor=GREY, alpha=0.45, label=f"{count_label} (bar height: number per time unit)"))
+        handles.append(Patch(facecolor=GREY, alpha=0.45, label=count_label))
     fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), fontsize=7.5, handletextpad=0.3,
                columnspacing=1.0, bbox_to_anchor=(0.5, -0.02))
     fig.subplots_adjust(bottom=0.1 + 0.06 * math.ceil(len(handles) / 4) / len(lanes))
@@ -221,7 +222,8 @@ def part_to_whole_bar(parts: list[tuple[str, float]], total: float, remainder_la
     ax.set_ylim(-1.0, 1.0)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
-    ticks = [0, *sorted({round(total / 4 * k, -1) for k in (1, 2, 3)}), total]
+    nice = [t for t in MaxNLocator(nbins=5, steps=[1, 2, 5, 10]).tick_values(0, total) if 0 <= t <= total * 0.92]
+    ticks = [*nice, total]
     ax.set_xticks(ticks, [f"{t:,.0f}" for t in ticks])
     if unit:
         ax.set_xlabel(unit)
