@@ -71,7 +71,8 @@ class Briefing:
     def events(self) -> pd.DataFrame:
         events = asof.known_by(self.data.events, "date", self.as_of).copy()
         events["_start"] = [asof.period_start(v) for v in events["date"]]
-        return events.sort_values(["_start", "time_local"], kind="stable").drop(columns="_start")
+        order = ["_start", "seq"] if "seq" in events.columns else ["_start", "time_local"]
+        return events.sort_values(order, kind="stable").drop(columns="_start")
 
     @cached_property
     def figures(self) -> pd.DataFrame:
