@@ -2,7 +2,7 @@
 
 The notebooks' `parameters` cells hold the same names and defaults (a test checks it); the build checks
 every value here before any kernel starts, and each notebook checks them again when it loads the data,
-so that `papermill notebooks/02_timeline.ipynb out.ipynb -p as_of 2022-01-07` is checked too.
+so that `papermill notebooks/02_kazakhstan.ipynb out.ipynb -p as_of 2022-01-07` is checked too.
 A value is data, never code: it reaches a notebook as a literal and is used only as the type it must be."""
 
 from __future__ import annotations
