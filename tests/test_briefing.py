@@ -193,7 +193,7 @@ def test_4_the_csto_side_and_the_monitoring_mission(html_text: str, pdf_text: st
     both("the CSTO had still not decided to monitor the border", html_text, pdf_text)
     both("we are dealing, in fact, with a border incident", html_text, pdf_text)
     if any("Semerikov" in e["actor"] + e["summary"] for e in rows("events")):
-        both("Valery Semerikov, called for “political and diplomatic” measures", html_text, pdf_text)
+        both("Valery Semerikov, called for urgent political and diplomatic measures", html_text, pdf_text)
 
 
 def test_5_the_count_of_appeals_says_what_it_covers(html_text: str, pdf_text: str):
@@ -201,7 +201,11 @@ def test_5_the_count_of_appeals_says_what_it_covers(html_text: str, pdf_text: st
     to_csto = [c for c in armenian if c["addressed_to"] == "CSTO"]
     to_russia = [c for c in armenian if c["addressed_to"] == "RUS"]
     both(f"The sources date {words(len(armenian))} appeals by Armenia: {words(len(to_csto))} to the CSTO", html_text, pdf_text)
-    both(f"and {words(len(to_russia))} to Russia under their bilateral treaty of 1997", html_text, pdf_text)
+    both(f"and {words(len(to_russia))} to Russia (", html_text, pdf_text)
+    for case in to_russia:
+        month = f"{MONTHS[int(case['appeal_date'][5:7]) - 1]} {case['appeal_date'][:4]}"
+        basis = ", under their bilateral treaty of 1997" if case["treaty_basis"] == "ru-arm-1997" else ", the treaty not stated"
+        both(month + basis, html_text, pdf_text)
     both("The count leaves out the 2020 war", html_text, pdf_text)
 
 
