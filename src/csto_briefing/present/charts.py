@@ -204,14 +204,17 @@ def part_to_whole_bar(parts: list[tuple[str, float]], total: float, remainder_la
     if known > total:
         raise ValueError(f"part_to_whole_bar: the parts ({known:,.0f}) exceed the total ({total:,.0f})")
     fig, ax = plt.subplots(figsize=(width, 1.7))
-    left = 0.0
+    per_inch = total / (width * (fig.subplotpars.right - fig.subplotpars.left))  # data units per inch
+    left, right_edge = 0.0, -math.inf
     colours = [BLUE, SKY, GREEN, ORANGE, PURPLE]
     for i, (name, value) in enumerate(parts):
         ax.barh(0, value, left=left, height=0.5, color=colours[i % len(colours)], edgecolor="white", linewidth=0.8)
-        y, va = (0.42, "bottom") if i % 2 == 0 else (-0.42, "top")
-        ax.annotate(f"{name}: {value:,.0f}", (left + value / 2, 0.25 if va == "bottom" else -0.25),
-                    xytext=(left + value / 2, y), ha="center", va=va, fontsize=8, parse_math=False,
-                    arrowprops=dict(arrowstyle="-", color="#999999", linewidth=0.6))
+        label = f"{name}: {value:,.0f}"
+        half = (len(label) * 0.55 * 8 / 72 + 0.1) / 2 * per_inch
+        centre = max(left + value / 2, right_edge + half, half)  # labels above the bar, left to right, never overlapping
+        right_edge = centre + half
+        ax.annotate(label, (left + value / 2, 0.25), xytext=(centre, 0.55), ha="center", va="bottom", fontsize=8,
+                    parse_math=False, arrowprops=dict(arrowstyle="-", color="#999999", linewidth=0.6))
         left += value
     rest = total - known
     if rest > 0:
@@ -219,7 +222,7 @@ def part_to_whole_bar(parts: list[tuple[str, float]], total: float, remainder_la
         ax.text(left + rest / 2, 0, f"{remainder_label}: {rest:,.0f}", ha="center", va="center", fontsize=8,
                 parse_math=False, bbox=dict(boxstyle="round,pad=0.25", facecolor="white", edgecolor="none"))
     ax.set_xlim(0, total)
-    ax.set_ylim(-1.0, 1.0)
+    ax.set_ylim(-0.5, 1.0)
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     nice = [t for t in MaxNLocator(nbins=5, steps=[1, 2, 5, 10]).tick_values(0, total) if 0 <= t <= total * 0.92]
