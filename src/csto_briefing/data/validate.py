@@ -260,7 +260,7 @@ def _origins(ids: list[str], sources: pd.DataFrame) -> tuple[bool, dict[str, lis
     return primary, origins
 
 
-def _describe(origins: dict[str, list[str]]) -> str:
+def _reports_text(origins: dict[str, list[str]]) -> str:
     if not origins:
         return "no report of known origin"
     reports = "; ".join(f"{origin}: {', '.join(ids)}" for origin, ids in origins.items())
@@ -286,7 +286,7 @@ def certainty_problems(frames: dict[str, pd.DataFrame | None], codebook: Codeboo
             if not primary and len(origins) < 2:
                 problems.append(Problem(_shown(codebook, data_dir, table), int(line), column,
                                         f"'confirmed' needs a primary source or two or more independent reports; {refs} give "
-                                        f"{_describe(origins)} (a mirror or relay has the origin of what it re-posts; else use 'reported')"))
+                                        f"{_reports_text(origins)} (a mirror or relay has the origin of what it re-posts; else use 'reported')"))
     return problems
 
 
@@ -303,7 +303,7 @@ def verification_problems(commentary: pd.DataFrame, sources: pd.DataFrame, shown
         if not others:
             problems.append(Problem(shown, int(line), "verification",
                                     f"'corroborated' needs a source independent of {r['source_id']} (origin {own!r}) in corroborated_by; "
-                                    f"it gives {_describe(origins)} (else use 'single_source')"))
+                                    f"it gives {_reports_text(origins)} (else use 'single_source')"))
     return problems
 
 
