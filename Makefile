@@ -6,15 +6,17 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml 2>/dev/
 LAB_STAMP := $(VENV)/.installed-lab
 AS_OF ?=
 SINCE ?=
+PUBLISHED ?=
 PARAMS ?=
 EDITIONS ?= editions/editions.yaml
 # The options reach the command through the environment, taken literally (never expanded by make, never parsed by
 # the shell): `make report 'AS_OF=2022-01-07; touch x'` is a bad date, and PARAMS may hold spaces.
 override AS_OF := $(value AS_OF)
 override SINCE := $(value SINCE)
+override PUBLISHED := $(value PUBLISHED)
 override PARAMS := $(value PARAMS)
 override EDITIONS := $(value EDITIONS)
-export AS_OF SINCE PARAMS EDITIONS
+export AS_OF SINCE PUBLISHED PARAMS EDITIONS
 
 .DEFAULT_GOAL := help
 .PHONY: help env report editions validate test lint bench lab clean lock check-system
@@ -24,7 +26,7 @@ help: ## list the targets
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 20
 	@echo
-	@echo "  options: AS_OF=YYYY-MM-DD SINCE=YYYY-MM-DD PARAMS=file.yaml (make report AS_OF=2022-01-07)"
+	@echo "  options: AS_OF=YYYY-MM-DD SINCE=YYYY-MM-DD PUBLISHED=YYYY-MM-DD PARAMS=file.yaml (make report AS_OF=2022-01-07)"
 
 check-system: ## check the system packages the build needs (Python 3.11+, Pango for the PDF)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -48,7 +50,7 @@ validate: $(STAMP) ## check every table in data/ against data/codebook.yaml
 	@$(BIN)/csto-briefing validate
 
 report: $(STAMP) ## build report/briefing.html, briefing.pdf, figures/ and the combined notebook
-	@$(BIN)/csto-briefing build $${PARAMS:+--params "$$PARAMS"} $${AS_OF:+--as-of "$$AS_OF"} $${SINCE:+--since "$$SINCE"}
+	@$(BIN)/csto-briefing build $${PARAMS:+--params "$$PARAMS"} $${AS_OF:+--as-of "$$AS_OF"} $${SINCE:+--since "$$SINCE"} $${PUBLISHED:+--published "$$PUBLISHED"}
 
 editions: $(STAMP) ## build every edition in editions/editions.yaml into report/editions/, in parallel, with an index
 	@$(BIN)/csto-briefing editions "$$EDITIONS"

@@ -163,7 +163,7 @@ def test_each_notebook_reflects_a_non_default_as_of(notebook: str, tmp_path: Pat
     import papermill
 
     out = tmp_path / notebook
-    papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / notebook), str(out), parameters={"as_of": "2022-01-07"},
+    papermill.execute_notebook(str(paths.NOTEBOOKS_DIR / notebook), str(out), parameters={"as_of": "2022-01-07", "since": "2022-01-06"},
                                kernel_name="python3", progress_bar=False, cwd=str(paths.NOTEBOOKS_DIR))
     nb = json.loads(out.read_text(encoding="utf-8"))
     html = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] for o in c.get("outputs", []))

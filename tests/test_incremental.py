@@ -110,7 +110,7 @@ def test_the_manifest_lists_inputs_parameters_versions_and_outputs(project):
     manifest = json.loads((p.root / "report" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["as_of"] == "2025-12-31"
     assert manifest["inputs"]["data/events.csv"] == hashing.sha256_file(p.data / "events.csv")
-    assert "notebooks/01_overview.ipynb" in manifest["inputs"] and "package code (csto_briefing)" in manifest["inputs"]
+    assert "notebooks/01_front.ipynb" in manifest["inputs"] and "package code (csto_briefing)" in manifest["inputs"]
     assert {"python", "pandas", "papermill", "nbconvert", "weasyprint"} <= set(manifest["packages"])
     for name, digest in manifest["outputs"].items():
         assert hashing.sha256_file(p.root / "report" / name) == digest

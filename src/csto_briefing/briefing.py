@@ -12,15 +12,14 @@ import pandas as pd
 from .data import asof
 from .data.asof import NotYetKnown  # noqa: F401 - re-exported: `from csto_briefing.briefing import NotYetKnown`
 from .data.dataset import Dataset, load_dataset
-from .parameters import DEFAULTS, SUBTITLE, TITLE, build_date, check, split_cases  # noqa: F401 - re-exported
+from .parameters import DEFAULTS, TITLE, check
 
 DEFAULT_AS_OF = DEFAULTS["as_of"]
 
 
 def check_against_data(values: dict, data: Dataset) -> dict[str, str]:
-    """The parameters checked as declared and against the data (case ids, date range)."""
-    return check(values, case_ids=list(data.cases["case_id"]), date_range=asof.data_date_range(data.tables),
-                 first_dates=asof.first_event_dates(data.tables))
+    """The parameters checked as declared and against the data (date range, first event of an appeal)."""
+    return check(values, date_range=asof.data_date_range(data.tables), first_dates=asof.first_event_dates(data.tables))
 
 
 @dataclass
@@ -33,9 +32,8 @@ class Briefing:
     edition: str = ""
     author: str = DEFAULTS["author"]
     since: date | None = None
-    focus: str = DEFAULTS["focus"]
-    compare: tuple[str, ...] = ()
     title: str = TITLE
+    published: date | None = None  # the publication date; None: the as_of date
     citations: dict[str, int] = field(default_factory=dict)  # source id -> number, in order of first citation here
 
     @classmethod
@@ -53,23 +51,29 @@ class Briefing:
         data = load_dataset(Path(data_dir) if data_dir else None)
         given = {"as_of": as_of, **values}
         p = check_against_data({k: v for k, v in given.items() if v is not None}, data)
-        compare = tuple(split_cases(p["compare"])) or tuple(c for c in data.cases["case_id"] if c != p["focus"])
         data.tables.reads.clear()  # from here on, record the tables the sections read
         return cls(data, date.fromisoformat(p["as_of"]), Path(figures_dir) if figures_dir else None, p["edition"],
-                   p["author"], date.fromisoformat(p["since"]) if p["since"] else None, p["focus"], compare, p["title"])
+                   p["author"], date.fromisoformat(p["since"]) if p["since"] else None, p["title"],
+                   date.fromisoformat(p["published"]) if p["published"] else None)
 
     @property
     def parameters(self) -> dict[str, str]:
         return {"as_of": self.as_of.isoformat(), "since": self.since.isoformat() if self.since else "",
-                "focus": self.focus, "compare": ";".join(self.compare), "title": self.title, "edition": self.edition,
-                "author": self.author}
+                "published": self.published.isoformat() if self.published else "", "title": self.title,
+                "edition": self.edition, "author": self.author}
+
+    @property
+    def publication_date(self) -> date:
+        """The date printed as the edition's publication date: the `published` parameter, else as_of."""
+        return self.published or self.as_of
 
     # -- the data as known on as_of -------------------------------------------------------------
     @cached_property
     def events(self) -> pd.DataFrame:
         events = asof.known_by(self.data.events, "date", self.as_of).copy()
         events["_start"] = [asof.period_start(v) for v in events["date"]]
-        return events.sort_values(["_start", "time_local"], kind="stable").drop(columns="_start")
+        order = ["_start", "seq"] if "seq" in events.columns else ["_start", "time_local"]
+        return events.sort_values(order, kind="stable").drop(columns="_start")
 
     def event(self, event_id: str) -> pd.Series:
         """One event a section is built on, as known on as_of. Raises asof.NotYetKnown when it happened after as_of
@@ -91,9 +95,8 @@ class Briefing:
 
     @cached_property
     def cases(self) -> pd.DataFrame:
-        """The focus case and the cases compared with it, as known on as_of."""
-        cases = asof.cases_on(self.data.cases, self.as_of)
-        return cases[cases["case_id"].isin((self.focus, *self.compare))]
+        """Every appeal made by as_of, with the responses known on that date."""
+        return asof.cases_on(self.data.cases, self.as_of)
 
     @cached_property
     def commentary(self) -> pd.DataFrame:

@@ -59,7 +59,7 @@ def _given_parameters(args: argparse.Namespace) -> dict:
     for name in ("data_dir", "figures_dir"):
         if name in values:
             raise ValueError(f"parameter {name}: set by the build (use --data for another data folder)")
-    for name in ("as_of", "since", "focus", "compare", "title", "edition", "author"):
+    for name in ("as_of", "since", "published", "title", "edition", "author"):
         if getattr(args, name) is not None:
             values[name] = getattr(args, name)
     return values
@@ -177,7 +177,7 @@ def _add_parameter_options(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--params", metavar="FILE", help="a YAML file of parameters (name: value), e.g. editions/jan-2022.yaml")
     parser.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"), help="set one parameter (repeatable)")
-    for name in ("as_of", "since", "focus", "compare", "title", "edition", "author"):
+    for name in ("as_of", "since", "published", "title", "edition", "author"):
         p = BY_NAME[name]
         parser.add_argument(f"--{name.replace('_', '-')}", dest=name, default=None,
                             help=f"{p.help} (default: {p.default!r})")

@@ -52,6 +52,7 @@ def combine(executed: list[Path], checked: dict[str, str], sources_dir: Path | N
     combined.metadata["briefing"] = {
         "title": p["title"], "subject": SUBTITLE, "author": p["author"], "as_of": p["as_of"],
         "as_of_text": fmt_date(p["as_of"]), "created": build_date().isoformat(),
+        "published": p.get("published") or p["as_of"],
         "keywords": "CSTO, Collective Security Treaty Organization, Kazakhstan, Armenia, Article 4, peacekeeping",
         "parameters": {k: v for k, v in checked.items() if k not in ("data_dir", "figures_dir")}}
     return combined

@@ -1,16 +1,23 @@
-"""Charts of the briefing, in one house style. Each function returns a matplotlib Figure."""
+"""Chart primitives in the house style. Each function returns a matplotlib Figure.
+
+General machinery only: what a chart shows (which events, which window, which labels) is chosen in the notebook
+and passed in as arguments."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from ..data import asof
 from ..paths import STYLES_DIR
@@ -18,86 +25,211 @@ from ..paths import STYLES_DIR
 STYLE = STYLES_DIR / "briefing.mplstyle"
 BLUE, VERMILION, GREEN, ORANGE, SKY, PURPLE, BLACK = "#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#000000"
 GREY = "#777777"
-EVENT_MARKERS = {  # event type -> (marker, colour); shapes differ so that greyscale print still reads
-    "appeal": ("v", VERMILION), "decision": ("D", BLUE), "deployment": ("^", GREEN), "withdrawal": ("s", ORANGE),
-    "parliament": ("P", PURPLE), "response": ("X", BLACK), "mission": ("^", SKY), "membership": ("o", GREY),
-}
+MARKERS = ("v", "D", "^", "s", "P", "X", "o", "*")  # shapes differ so that greyscale print still reads
+COLOURS = (VERMILION, BLUE, GREEN, ORANGE, PURPLE, BLACK, SKY)
 
 
 def _style() -> None:
     plt.style.use(str(STYLE))
 
 
-def _event_time(row: pd.Series) -> datetime:
-    day = asof.period_start(row["date"])
-    if row["time_local"]:
-        hours, minutes = (int(x) for x in row["time_local"].split(":"))
-        return datetime(day.year, day.month, day.day, hours, minutes)
-    return datetime(day.year, day.month, day.day, 12, 0)
+@dataclass(frozen=True)
+class Lane:
+    """One panel of a timeline: `events` has a column `when` (datetime), `label` (text; '' for none) and `kind`
+    (a key of the chart's `kinds`); the panel shows [start, end]. Rows are drawn in the order given: the caller
+    sorts them (e.g. by date and order within the day) and puts the events whose labels matter first."""
+
+    title: str
+    events: pd.DataFrame
+    start: datetime
+    end: datetime
 
 
-def _lane(ax, events: pd.DataFrame, start: datetime, end: datetime, title: str, fmt: str, locator) -> None:
-    ax.set_title(title)
-    ax.axhline(0, color="#bbbbbb", linewidth=1, zorder=0)
-    shown = events[[start <= _event_time(r) <= end for _, r in events.iterrows()]]
-    levels = [0.8, -0.8, 1.6, -1.6, 2.4, -2.4]
-    span = (end - start).total_seconds()
-    placed: list[tuple[datetime, float]] = []
-    for _, row in shown[shown["headline"] != ""].iterrows():
-        when = _event_time(row)
-        marker, colour = EVENT_MARKERS.get(row["event_type"], ("o", GREY))
-        # the first level whose labels nearby leave room for this one (labels are about 16% of the width)
-        near = {lvl for t, lvl in placed if abs((when - t).total_seconds()) < 0.2 * span}
-        level = next((lvl for lvl in levels if lvl not in near), levels[len(placed) % len(levels)])
-        placed.append((when, level))
-        ax.plot([when, when], [0, level * 0.85], color="#999999", linewidth=0.6, zorder=1)
-        ax.plot(when, 0, marker=marker, color=colour, markersize=7, zorder=3, markeredgecolor="white", markeredgewidth=0.6)
-        ax.annotate(row["headline"], (when, level), ha="center", va="center", fontsize=7.5, parse_math=False,
-                    bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="#cccccc", linewidth=0.5))
-    for _, row in shown[shown["headline"] == ""].iterrows():
-        ax.plot(_event_time(row), 0, marker="|", color=GREY, markersize=6, zorder=2)
-    ax.set_ylim(-2.9, 2.9)
+def _unit(start: datetime, end: datetime) -> tuple[str, float]:
+    """The time unit for ticks and counting ('hour', 'day', 'month', 'year') and the span in that unit."""
+    hours = (end - start).total_seconds() / 3600
+    if hours <= 72:
+        return "hour", hours
+    if hours <= 24 * 120:
+        return "day", hours / 24
+    if hours <= 24 * 365 * 6:
+        return "month", hours / (24 * 30.44)
+    return "year", hours / (24 * 365.25)
+
+
+def _time_axis(ax, start: datetime, end: datetime, max_ticks: int = 8) -> str:
+    """Ticks at whole hours, days, months or years, at most max_ticks, each label different from its neighbours."""
+    unit, span = _unit(start, end)
+    step = max(1, math.ceil(span / max_ticks))
+    if unit == "hour":
+        step = next(s for s in (1, 2, 3, 4, 6, 12, 24, 48) if s >= step)
+        ax.xaxis.set_major_locator(mdates.HourLocator(byhour=range(0, 24, min(step, 24))))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M\n%-d %b"))
+    elif unit == "day":
+        ax.xaxis.set_major_locator(mdates.DayLocator(interval=step))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b" if start.year == end.year else "%-d %b\n%Y"))
+    elif unit == "month":
+        step = next(s for s in (1, 2, 3, 4, 6, 12, 24, 36) if s >= step)
+        months = range(1, 13, step) if step <= 12 else [1]
+        ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=months) if step <= 12 else mdates.YearLocator(step // 12))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y" if step < 12 else "%Y"))
+    else:
+        ax.xaxis.set_major_locator(mdates.YearLocator(step))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_xlim(start, end)
+    return unit
+
+
+def _bin_start(when: datetime, unit: str) -> datetime:
+    if unit == "hour":
+        return when.replace(minute=0, second=0, microsecond=0)
+    if unit == "day":
+        return when.replace(hour=0, minute=0, second=0, microsecond=0)
+    if unit == "month":
+        return when.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return when.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _bin_width(start: datetime, unit: str) -> timedelta:
+    return {"hour": timedelta(hours=1), "day": timedelta(days=1), "month": timedelta(days=28),
+            "year": timedelta(days=330)}[unit]
+
+
+LEVELS = (1.0, -1.0, 2.0, -2.0, 3.0, -3.0)
+LABEL_SIZE = 7.5
+MARKER_IN = 0.1  # a marker's width in inches
+
+
+def _lane(ax, lane: Lane, kinds: dict[str, tuple[str, str, str]], width_in: float) -> tuple[set[str], int]:
+    """Draw one lane; return the kinds drawn with a marker and the number of events shown as counts only."""
+    ax.set_title(lane.title)
+    ax.axhline(0, color="#bbbbbb", linewidth=1, zorder=0)
+    unit = _time_axis(ax, lane.start, lane.end)
+    span = (lane.end - lane.start).total_seconds()
+    inches_per_second = width_in / span
+    shown = lane.events[[lane.start <= w <= lane.end for w in lane.events["when"]]]
+    taken: dict[float, list[tuple[float, float]]] = {lvl: [] for lvl in LEVELS}
+    marked: set[str] = set()
+    markers: list[tuple[float, float]] = []
+    placed_labels: set[str] = set()
+    counted: dict[datetime, int] = {}
+    for _, row in shown.iterrows():
+        when = row["when"]
+        label = str(row["label"] or "")
+        x = (when - lane.start).total_seconds() * inches_per_second
+        level = None
+        if label:
+            half = (len(label) * 0.55 * LABEL_SIZE / 72 + 0.12) / 2
+            left, right = x - half, x + half
+            if left < 0:  # at an edge: keep the label inside the panel
+                left, right = 0.0, 2 * half
+            elif right > width_in:
+                left, right = width_in - 2 * half, width_in
+            level = next((lvl for lvl in LEVELS if all(right + 0.05 < a or left - 0.05 > z for a, z in taken[lvl])), None)
+        y = None
+        if level is not None and label not in placed_labels:
+            # markers at the same moment are stacked on the side of their label (two at most), never drawn over
+            # each other; an event that finds no room is counted instead
+            side = 1 if level > 0 else -1
+            y = next((side * 0.38 * k for k in range(3)
+                      if not any(abs(x - mx) < MARKER_IN and abs(side * 0.38 * k - my) < 0.3 for mx, my in markers)), None)
+        if y is None:
+            start = _bin_start(when, unit)
+            counted[start] = counted.get(start, 0) + 1
+            continue
+        taken[level].append((left, right))
+        placed_labels.add(label)
+        markers.append((x, y))
+        marker, colour, _ = kinds.get(row["kind"], ("o", GREY, row["kind"]))
+        marked.add(row["kind"] if row["kind"] in kinds else "")
+        centre = lane.start + timedelta(seconds=((left + right) / 2) / inches_per_second)
+        ax.plot([when, centre], [y, level * 0.78], color="#999999", linewidth=0.6, zorder=1)
+        ax.plot(when, y, marker=marker, color=colour, markersize=7, zorder=3, markeredgecolor="white",
+                markeredgewidth=0.6, linestyle="none")
+        ax.annotate(label, (centre, level), ha="center", va="center", fontsize=LABEL_SIZE, parse_math=False,
+                    bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="#cccccc", linewidth=0.5))
+    if counted:
+        top = max(counted.values())
+        for start, n in counted.items():
+            # events without a label: a bar per time unit under the axis, its depth the number of events
+            ax.bar(start, -0.5 * n / top, width=_bin_width(start, unit), bottom=-0.12, align="edge",
+                   color=GREY, alpha=0.45, linewidth=0, zorder=2)
+    used = [lvl for lvl in LEVELS if taken[lvl]]
+    ax.set_ylim(min(used + [-1.0]) - 0.6, max(used + [1.0]) + 0.6)  # as tall as the labels placed need
     ax.yaxis.set_visible(False)
     ax.spines["left"].set_visible(False)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter(fmt))
+    return marked, sum(counted.values())
 
 
-def timeline_chart(events: pd.DataFrame, as_of: date) -> Figure:
-    """Two lanes: Kazakhstan, January 2022, by day; Armenia's appeals 2021-2025, by month."""
+def timeline_chart(lanes: list[Lane], kinds: dict[str, tuple[str, str, str]], width: float = 7.2,
+                   lane_height: float = 2.5, count_label: str = "other events (bar height: number per time unit)") -> Figure:
+    """A timeline in one or more lanes, each with its own time scale (hours, days, months or years, chosen from
+    its span). Events with a label are drawn as a marker of their kind with the label placed where it overlaps
+    no other; events without a label, or whose label finds no room, are counted per time unit and drawn as grey
+    bars on the axis, so that ten or a hundred times the events still read. `kinds` maps an event kind to
+    (marker, colour, legend text); the legend lists every kind drawn and the grey bars. Lanes with no event in
+    their window are left out: a chart never shows an empty panel."""
     _style()
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.2, 6.2), gridspec_kw={"hspace": 0.45})
-    kaz = events[events["case_id"] == "KAZ-2022-01"]
-    _lane(top, kaz, datetime(2022, 1, 1), datetime(2022, 1, 21), "Kazakhstan, January 2022 (by day)", "%d %b",
-          mdates.DayLocator(interval=2))
-    arm = events[events["case_id"].isin(["ARM-2021-05", "ARM-2021-11", "ARM-2022-09"])]
-    end = min(datetime(as_of.year, as_of.month, as_of.day), datetime(2025, 12, 31))
-    _lane(bottom, arm, datetime(2021, 4, 1), max(end, datetime(2021, 7, 1)), "Armenia and the CSTO, 2021 onwards (by month)", "%b\n%Y",
-          mdates.MonthLocator(bymonth=(1, 7)))
+    lanes = [lane for lane in lanes if any(lane.start <= w <= lane.end for w in lane.events["when"])]
+    if not lanes:
+        raise ValueError("timeline_chart: no lane has an event in its window")
+    fig, axes = plt.subplots(len(lanes), 1, figsize=(width, lane_height * len(lanes) + 0.5), squeeze=False,
+                             gridspec_kw={"hspace": 0.55})
+    axes_width = width * (fig.subplotpars.right - fig.subplotpars.left)
+    marked: set[str] = set()
+    counted = 0
+    for ax, lane in zip(axes[:, 0], lanes):
+        kinds_drawn, n = _lane(ax, lane, kinds, axes_width)
+        marked |= kinds_drawn
+        counted += n
+    handles = [Line2D([], [], marker=kinds[k][0], color=kinds[k][1], linestyle="none", markersize=7,
+                      markeredgecolor="white", label=kinds[k][2]) for k in kinds if k in marked]
+    if "" in marked:
+        handles.append(Line2D([], [], marker="o", color=GREY, linestyle="none", markersize=7, label="other kind"))
+    if counted:
+        handles.append(Patch(facecolor=GREY, alpha=0.45, label=count_label))
+    fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), fontsize=7.5, handletextpad=0.3,
+               columnspacing=1.0, bbox_to_anchor=(0.5, -0.02))
+    fig.subplots_adjust(bottom=0.1 + 0.06 * math.ceil(len(handles) / 4) / len(lanes))
     return fig
 
 
-def contributions_chart(positions: pd.DataFrame, state_names: dict[str, str]) -> Figure:
-    """Troops by member state; an unpublished number is drawn as unknown, never as zero."""
+def part_to_whole_bar(parts: list[tuple[str, float]], total: float, remainder_label: str, unit: str = "",
+                      width: float = 7.2) -> Figure:
+    """One bar of length `total` split into the parts the sources give (each labelled with its name and value)
+    and, hatched, the remainder that no source breaks down (labelled `remainder_label` and its size).
+    Nothing is drawn for a part whose value is unknown: its share lies inside the remainder."""
     _style()
-    rows = positions.sort_values("state_iso3")
-    fig, ax = plt.subplots(figsize=(7.2, 2.6))
-    known_max = max([int(t) for t in rows["troops"].dropna()] or [100])
-    for i, (_, row) in enumerate(rows.iterrows()):
-        name = state_names.get(row["state_iso3"], row["state_iso3"])
-        if pd.notna(row["troops"]):
-            ax.barh(i, int(row["troops"]), color=BLUE, height=0.6)
-            ax.text(int(row["troops"]) + known_max * 0.02, i, f"{int(row['troops']):,}", va="center", fontsize=8)
-        elif row["troops_status"] == "not_published":
-            ax.barh(i, known_max, color="white", edgecolor=GREY, hatch="///", height=0.6, linewidth=0.6)
-            ax.text(known_max * 1.02, i, "sent; number not published", va="center", fontsize=8, color="#333333")
-        else:
-            label = {"not_applicable": "host state: no troops to the force",
-                     "pending_approval": "awaiting parliament's approval"}.get(row["troops_status"], row["troops_status"])
-            ax.text(known_max * 0.02, i, label, va="center", fontsize=8, color="#333333", style="italic", parse_math=False)
-        ax.text(-known_max * 0.02, i, name, va="center", ha="right", fontsize=8.5, parse_math=False)
-    _bars_axes(ax, xmax=known_max * 1.6, rows=len(rows), top=-0.5, xlabel="troops")
+    known = sum(value for _, value in parts)
+    if known > total:
+        raise ValueError(f"part_to_whole_bar: the parts ({known:,.0f}) exceed the total ({total:,.0f})")
+    fig, ax = plt.subplots(figsize=(width, 1.7))
+    per_inch = total / (width * (fig.subplotpars.right - fig.subplotpars.left))  # data units per inch
+    left, right_edge = 0.0, -math.inf
+    colours = [BLUE, SKY, GREEN, ORANGE, PURPLE]
+    for i, (name, value) in enumerate(parts):
+        ax.barh(0, value, left=left, height=0.5, color=colours[i % len(colours)], edgecolor="white", linewidth=0.8)
+        label = f"{name}: {value:,.0f}"
+        half = (len(label) * 0.55 * 8 / 72 + 0.1) / 2 * per_inch
+        centre = max(left + value / 2, right_edge + half, half)  # labels above the bar, left to right, never overlapping
+        right_edge = centre + half
+        ax.annotate(label, (left + value / 2, 0.25), xytext=(centre, 0.55), ha="center", va="bottom", fontsize=8,
+                    parse_math=False, arrowprops=dict(arrowstyle="-", color="#999999", linewidth=0.6))
+        left += value
+    rest = total - known
+    if rest > 0:
+        ax.barh(0, rest, left=left, height=0.5, color="white", edgecolor=GREY, hatch="///", linewidth=0.6)
+        ax.text(left + rest / 2, 0, f"{remainder_label}: {rest:,.0f}", ha="center", va="center", fontsize=8,
+                parse_math=False, bbox=dict(boxstyle="round,pad=0.25", facecolor="white", edgecolor="none"))
+    ax.set_xlim(0, total)
+    ax.set_ylim(-0.5, 1.0)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    nice = [t for t in MaxNLocator(nbins=5, steps=[1, 2, 5, 10]).tick_values(0, total) if 0 <= t <= total * 0.92]
+    ticks = [*nice, total]
+    ax.set_xticks(ticks, [f"{t:,.0f}" for t in ticks])
+    if unit:
+        ax.set_xlabel(unit)
     return fig
 
 
@@ -236,33 +368,3 @@ def save(fig: Figure, folder: Path, name: str) -> list[Path]:
     fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     fig.savefig(png, format="png", metadata={"Software": None})
     return [svg, png]
-
-
-def appeals_chart(cases: pd.DataFrame, labels: list[str], label: Callable[[str, str], str]) -> Figure:
-    """Troops sent per appeal, each appeal labelled above its bar; an appeal that brought none shows what came instead."""
-    _style()
-    fig, ax = plt.subplots(figsize=(7.2, 0.75 * len(cases) + 0.6))
-    top = max([int(t) for t in cases["troops_deployed"].dropna()] + [1])
-    for i, (_, case) in enumerate(cases.iterrows()):
-        troops = case["troops_deployed"]
-        got = label("response", case["response"]) if case["response"] else "no decision yet"
-        ax.text(0, i - 0.32, labels[i].replace("\n", " · "), va="center", ha="left", fontsize=8, fontweight="bold",
-                parse_math=False)
-        if pd.notna(troops) and int(troops) > 0:
-            ax.barh(i + 0.1, int(troops), color=BLUE, height=0.32)
-            ax.text(int(troops) + top * 0.01, i + 0.1, f"{int(troops):,} troops: {got}", va="center", fontsize=8, parse_math=False)
-        else:
-            count = "no troops" if pd.notna(troops) else "troops not reported"
-            ax.plot(0, i + 0.1, marker="o", color=VERMILION, markersize=6, clip_on=False)
-            ax.text(top * 0.015, i + 0.1, f"{count}: {got}", va="center", fontsize=8, color="#333333", parse_math=False)
-    _bars_axes(ax, xmax=top * 1.3, rows=len(cases), top=-0.75, xlabel="troops sent")
-    return fig
-
-
-def _bars_axes(ax, xmax: float, rows: int, top: float, xlabel: str) -> None:
-    """Horizontal bars labelled directly: no y axis, first row at the top."""
-    ax.set_yticks([])
-    ax.spines["left"].set_visible(False)
-    ax.set_xlim(0, xmax)
-    ax.set_ylim(rows - 0.5, top)
-    ax.set_xlabel(xlabel)

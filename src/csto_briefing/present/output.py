@@ -83,6 +83,19 @@ def cite(b: "Briefing", ids: str | Iterable[str]) -> Markup:
     return Markup('<a class="cite" data-sources="{0}" href="#bibliography">[{1}]</a>').format(" ".join(wanted), label)
 
 
+def known_sources(b: "Briefing", ids: str | Iterable[str]) -> list[str]:
+    """The sources among ids that were out on as_of (issued on or before it, or undated), in the order given:
+    a fact whose sources all came out later was not known on that date."""
+    wanted = split_ids(ids) if isinstance(ids, str) else [i for s in ids for i in split_ids(s)]
+    issued = dict(zip(b.data.tables["sources"]["source_id"], b.data.tables["sources"]["issued"]))
+    return [i for i in dict.fromkeys(wanted) if i in issued and not (issued[i] and period_start(issued[i]) > b.as_of)]
+
+
+def cite_known(b: "Briefing", ids: str | Iterable[str]) -> Markup:
+    """cite() of the sources among ids that were out on as_of; empty when none was."""
+    return cite(b, known_sources(b, ids))
+
+
 def bibliography(b: "Briefing", describe: Callable[[pd.Series], Markup]) -> None:
     """Every source known on as_of, as list items the exporter keeps only if cited, in order of first citation.
     `describe(row)` gives the entry's text (outlet, title, date, link) as Markup."""

@@ -16,7 +16,8 @@ from markupsafe import Markup
 
 from ..data import asof
 from . import charts, narrative
-from ..briefing import SUBTITLE, Briefing
+from ..briefing import Briefing
+from ..parameters import SUBTITLE
 from .formatting import cite, fmt_date, fmt_figure, fmt_number, fmt_time, safe_link
 from ..data.read import split_ids
 from ..paths import TEMPLATES_DIR
