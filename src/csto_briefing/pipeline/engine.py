@@ -13,6 +13,7 @@ Registered with the `papermill.engine` entry point; imports little until a noteb
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from typing import Any
 
@@ -20,13 +21,15 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbclient.util import ensure_async, run_hook, run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine
-from papermill.log import logger
+import logging
 from papermill.utils import remove_args
-from traitlets import Integer
+from traitlets import Float, Integer
 
 DEFAULT_TIMEOUT = 600  # seconds a cell may run (`--timeout`)
 DEFAULT_OUTPUT_LIMIT = 20 * 1024 * 1024  # bytes of output a cell may produce (`--output-limit`)
 LIMIT_NAMES = ("TimeLimit", "OutputLimit")  # the enames of a refused cell
+_quiet = logging.getLogger("csto_briefing.engine")  # nbclient's own error lines would repeat what the build says in one
+_quiet.setLevel(logging.CRITICAL)
 
 
 def _size(content: dict) -> int:
@@ -45,6 +48,7 @@ class BriefingNotebookClient(PapermillNotebookClient):
     """papermill's client, with a faster start on a forked kernel and the output size limit."""
 
     output_limit = Integer(DEFAULT_OUTPUT_LIMIT, help="bytes of output a cell may produce; 0: no limit").tag(config=True)
+    cell_timeout = Float(DEFAULT_TIMEOUT, help="seconds a cell may run (nbclient's `timeout` takes whole seconds only)").tag(config=True)
 
     def __init__(self, nb_man, **kw):
         super().__init__(nb_man, **kw)
@@ -94,6 +98,9 @@ class BriefingNotebookClient(PapermillNotebookClient):
                     return
         raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
 
+    def _get_timeout(self, cell) -> float | None:  # type: ignore[override]
+        return self.cell_timeout if cell is not None and self.cell_timeout > 0 else super()._get_timeout(cell)
+
     # -- the limits ---------------------------------------------------------------------------------------
     def process_message(self, msg: dict, cell, cell_index: int):
         if self.output_limit and msg["msg_type"] in ("stream", "display_data", "execute_result", "error", "update_display_data"):
@@ -112,8 +119,9 @@ class BriefingNotebookClient(PapermillNotebookClient):
         try:
             result = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
         except CellTimeoutError:
+            self._cancel_output_polling()
             await ensure_async(self.km.interrupt_kernel())
-            raise self._refuse(cell, "TimeLimit", f"still running after the time limit of {self.timeout:g} s (--timeout)") from None
+            raise self._refuse(cell, "TimeLimit", f"still running after the time limit of {self.cell_timeout:g} s (--timeout)") from None
         except CellExecutionError:
             if self._over_limit:
                 raise self._refuse(cell, "OutputLimit", f"output over the limit of {_megabytes(self.output_limit)} refused (--output-limit)") from None
@@ -123,6 +131,14 @@ class BriefingNotebookClient(PapermillNotebookClient):
         return result
 
     execute_cell = run_sync(async_execute_cell)
+
+    @staticmethod
+    def _cancel_output_polling() -> None:
+        """nbclient leaves the task reading the cell's output running after a timeout; end it here, quietly."""
+        current = asyncio.current_task()
+        for task in asyncio.all_tasks():
+            if task is not current and getattr(task.get_coro(), "__name__", "") == "_async_poll_output_msg":
+                task.cancel()
 
     def _refuse(self, cell, ename: str, evalue: str) -> CellExecutionError:
         from nbformat.v4 import new_output
@@ -158,7 +174,8 @@ class BriefingEngine(NBClientEngine):
         kwargs.setdefault("kernel_manager_class", WarmKernelManager)
         kwargs.setdefault("shutdown_kernel", "immediate")  # a forked kernel has nothing to save
         client = BriefingNotebookClient(
-            nb_man, timeout=execution_timeout or DEFAULT_TIMEOUT, startup_timeout=start_timeout, kernel_name=kernel_name,
-            log=logger, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
+            nb_man, timeout=math.ceil(execution_timeout or DEFAULT_TIMEOUT), cell_timeout=float(execution_timeout or DEFAULT_TIMEOUT),
+            startup_timeout=start_timeout, kernel_name=kernel_name,
+            log=_quiet, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
             output_limit=int(output_limit or 0), **kwargs)
         return client.execute()
