@@ -266,6 +266,10 @@ def execute(config: BuildConfig, state: dict, tables: dict[str, str], code: dict
         for task in tasks:
             entries.pop(task.source.name, None)  # a failed run leaves no claim of being up to date
         seconds: dict[Path, float] = {}
+        if config.pdf:
+            from .background import warm
+
+            warm()  # WeasyPrint imported meanwhile, ready when the HTML is
         try:
             seconds = run_notebooks(tasks, workers, config.log, limits_of(config), code["kernel"],
                                     log_dir=config.build_dir / ".cache")

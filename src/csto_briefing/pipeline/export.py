@@ -70,15 +70,22 @@ def export_html(nb) -> str:
 
 
 def export(executed: list[Path], checked: dict[str, str], staging: Path, pdf: bool = True) -> None:
-    """The combined notebook, the HTML and (if pdf) the PDF, written into staging."""
+    """The combined notebook, the HTML and (if pdf) the PDF, written into staging. The PDF starts as soon as the HTML
+    exists and is written beside the rest (background.py)."""
     import nbformat
 
     from .assemble import combine
-    from .pdf import write_pdf
 
     combined = combine(executed, checked)
-    nbformat.write(combined, staging / "briefing.ipynb")
     html = export_html(combined)
     (staging / "briefing.html").write_text(html, encoding="utf-8")
+    pending = None
     if pdf:
-        write_pdf(html, staging / "briefing.pdf")
+        from .background import write_pdf_beside
+
+        pending = write_pdf_beside(html, staging / "briefing.pdf")
+    try:
+        nbformat.write(combined, staging / "briefing.ipynb")
+    finally:
+        if pending is not None:
+            pending.result()
