@@ -10,7 +10,7 @@ PARAMS ?=
 EDITIONS ?= editions/editions.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help env report editions validate test bench lab clean lock check-system
+.PHONY: help env report editions validate test test-fast preview bench lab clean lock check-system
 
 help: ## list the targets
 	@echo "csto-briefing: a reproducible briefing on the CSTO, Kazakhstan (2022) and Armenia's appeals"
@@ -45,8 +45,14 @@ report: $(STAMP) ## build report/briefing.html, briefing.pdf, figures/ and the c
 editions: $(STAMP) ## build every edition in editions/editions.yaml into report/editions/, in parallel, with an index
 	@$(BIN)/csto-briefing editions $(EDITIONS)
 
-test: $(STAMP) ## run the tests (they build the briefing in a temporary folder)
+test: $(STAMP) ## run every test (CI; they build the briefing in temporary folders, sharing builds)
 	@$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## run the tests that start no kernel (under 30 s)
+	@$(BIN)/python -m pytest -q -m "not kernel"
+
+preview: $(STAMP) ## build, serve report/briefing.html on http://127.0.0.1:PORT (free port unless PORT=) and rebuild on save
+	@$(BIN)/python -m csto_briefing.pipeline.preview $(if $(PORT),--port $(PORT))
 
 BENCH_STAMP := .venv-bench/.installed-$(shell cat requirements-bench.lock 2>/dev/null | cksum | cut -d' ' -f1)
 

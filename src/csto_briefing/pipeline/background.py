@@ -64,6 +64,12 @@ def _write_file(html_path: str, target: str) -> None:
     write_pdf(Path(html_path).read_text(encoding="utf-8"), Path(target))
 
 
+def _ignore_interrupts() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the preview, which stops this worker itself
+
+
 class PdfProcess:
     """One worker process that writes PDFs; warm from its start, stopped (even halfway) by cancel()."""
 
@@ -72,7 +78,8 @@ class PdfProcess:
 
     def _ensure(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=_ignore_interrupts)
             self._pool.submit(_warm_up)
         return self._pool
 

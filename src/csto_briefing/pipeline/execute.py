@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -154,19 +155,40 @@ class Runner:
         seconds_by_target: dict[Path, float] = {}
         if not tasks:
             return seconds_by_target
-        from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+        from concurrent.futures import FIRST_EXCEPTION, Future, wait
 
         if self.parent is None:
             self.warm([t.source for t in tasks], tasks[0].cwd)
+        futures: dict[Future, NotebookTask] = {Future(): t for t in tasks}
+        todo = list(futures)
+
+        def worker() -> None:  # daemon threads: a kernel that will not die cannot keep the process from exiting
+            while todo:
+                try:
+                    future = todo.pop(0)
+                except IndexError:
+                    return
+                if not future.set_running_or_notify_cancel():
+                    continue
+                t = futures[future]
+                try:
+                    future.set_result(_run_notebook(t.source, t.target, t.parameters, t.cwd, limits))
+                except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                    future.set_exception(exc)
+
+        threads = [threading.Thread(target=worker, name=f"notebook-{n}", daemon=True)
+                   for n in range(max(1, min(len(tasks), self.workers)))]
+        for thread in threads:
+            thread.start()
         done = 0
-        pool = ThreadPoolExecutor(max_workers=max(1, min(len(tasks), self.workers)), thread_name_prefix="notebook")
-        futures = {pool.submit(_run_notebook, t.source, t.target, t.parameters, t.cwd, limits): t for t in tasks}
         try:
             pending = set(futures)
             while pending:
                 finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
                 for future in sorted(finished, key=lambda f: tasks.index(futures[f])):
                     task = futures[future]
+                    if future.cancelled():
+                        continue
                     try:
                         seconds = future.result()
                     except BuildError:
@@ -181,9 +203,11 @@ class Runner:
                 future.cancel()
             if not isinstance(sys.exc_info()[1], BuildError):  # Ctrl-C: stop the kernels now, not after their cells
                 self.close()
-            pool.shutdown(wait=True, cancel_futures=True)
+            for thread in threads:  # the notebooks already running end (their kernels gone, for Ctrl-C); bounded
+                thread.join(timeout=15)
             raise
-        pool.shutdown(wait=True)
+        for thread in threads:
+            thread.join()
         return seconds_by_target
 
     def close(self) -> None:
