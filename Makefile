@@ -30,7 +30,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(MAKE) --no-print-directory check-system
 	@echo "creating $(VENV) and installing the pinned dependencies (first run only, about a minute)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@rm -f $(VENV)/.installed-*[0-9] && touch $@
 
@@ -59,7 +59,7 @@ BENCH_STAMP := .venv-bench/.installed-$(shell cat requirements-bench.lock 2>/dev
 $(BENCH_STAMP): requirements-bench.lock
 	@echo "creating .venv-bench with the stock pipeline (jupyter metapackage) for the benchmark (first run only)"
 	@test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
-	@.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock
+	@.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-bench.lock
 	@.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@rm -f .venv-bench/.installed-* && touch $@
 
@@ -67,7 +67,7 @@ bench: $(STAMP) $(BENCH_STAMP) ## time our build against the stock papermill/nbc
 	@$(BIN)/python scripts/bench.py $(if $(REPS),--reps $(REPS))
 
 $(LAB_STAMP): $(STAMP) requirements-lab.lock
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.lock
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-lab.lock
 	@touch $@
 
 lab: $(LAB_STAMP) ## open the notebooks in JupyterLab with the project's environment
@@ -76,7 +76,7 @@ lab: $(LAB_STAMP) ## open the notebooks in JupyterLab with the project's environ
 clean: ## remove build/ and the built report (keeps .venv)
 	rm -rf build report/briefing.* report/figures report/.staging-*
 
-lock: ## re-pin the dependencies after editing pyproject.toml (needs uv)
-	uv pip compile pyproject.toml --extra test --python-version 3.11 -o requirements.lock
-	uv pip compile pyproject.toml --extra test --extra lab -c requirements.lock --python-version 3.11 -o requirements-lab.lock
-	uv pip compile pyproject.toml --extra test --extra bench -c requirements.lock --python-version 3.11 -o requirements-bench.lock
+lock: ## re-pin the dependencies, with hashes, after editing pyproject.toml (needs uv: pip install uv)
+	uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes -o requirements.lock
+	uv pip compile pyproject.toml --extra test --extra lab -c requirements.lock --python-version 3.11 --generate-hashes -o requirements-lab.lock
+	uv pip compile pyproject.toml --extra test --extra bench -c requirements.lock --python-version 3.11 --generate-hashes -o requirements-bench.lock

@@ -231,19 +231,24 @@ class WarmParent:
         return self.process.poll() is None
 
     def stop(self) -> None:
-        """Stop the parent and every kernel it started (closing its stdin is the signal)."""
+        """Stop the parent and every kernel it started (closing its stdin is the signal; SIGKILL if it does not go)."""
         if self.process.stdin and not self.process.stdin.closed:
             try:
                 self.process.stdin.close()
-            except OSError:
+            except (OSError, ValueError):
                 pass
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=5)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        if self.process.stdout:
-            self.process.stdout.close()
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        # its stdout is left to the garbage collector: a thread may still be reading it, and closing it would wait
         if self._log is not subprocess.DEVNULL:
             self._log.close()
         if WarmParent._current is self:
