@@ -49,7 +49,7 @@ test: $(STAMP) ## run every test (CI; they build the briefing in temporary folde
 	@$(BIN)/python -m pytest
 
 test-fast: $(STAMP) ## run the tests that start no kernel (under 30 s)
-	@$(BIN)/python -m pytest -q -m "not kernel"
+	@$(BIN)/python -m pytest -q -m "not kernel" -n 2 -p no:cacheprovider
 
 preview: $(STAMP) ## build, serve report/briefing.html on http://127.0.0.1:PORT (free port unless PORT=) and rebuild on save
 	@$(BIN)/python -m csto_briefing.pipeline.preview $(if $(PORT),--port $(PORT))
