@@ -4,6 +4,7 @@ carries the preview's script; Ctrl-C leaves no process and nothing half-written.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -108,11 +109,11 @@ def test_a_bad_row_shows_its_error_over_the_last_good_page_until_fixed(served: S
     expected = f"data/events.csv:{line}: date: '2022-13-05'"
     served.wait_for(lambda: expected in served.status()["error"], 60, "error line")
     page = served.get()
-    assert expected in page and "Interview with France 24 (edited)." in page  # the error over the last good page
+    assert html.escape(expected) in page and "Interview with France 24 (edited)." in page  # the error over the last good page
     assert served.status()["generation"] == generation
     events.write_bytes(good)
     served.wait_for(lambda: served.status()["error"] == "", 60, "error cleared")
-    assert 'id="csto-preview-error"' in served.get() and expected not in served.get()
+    assert 'id="csto-preview-error"' in served.get() and html.escape(expected) not in served.get()
 
 
 def test_a_failing_cell_shows_its_error_and_recovers(served: Served):
