@@ -91,8 +91,8 @@ def profile_once(tmp: Path) -> dict[str, float]:
     from csto_briefing.pipeline.export import export_html
     from csto_briefing.pipeline.pdf import font_css
 
-    times["combining"], combined = _timed(combine, executed, dict(DEFAULTS))
-    times["HTML export"], html = _timed(export_html, combined)
+    times["combining"], combined = _timed(combine, executed, dict(DEFAULTS), paths.NOTEBOOKS_DIR)
+    times["HTML export"], (html, _) = _timed(export_html, combined)
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 

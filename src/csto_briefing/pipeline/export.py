@@ -13,6 +13,7 @@ from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
 from ..paths import TEMPLATES_DIR
+from .crossrefs import heading_ids
 
 
 def _b64encode(value: str) -> str:
@@ -54,6 +55,7 @@ class BriefingHTMLExporter(HTMLExporter):
         yield from super().default_filters()
         yield ("b64encode", _b64encode)
         yield ("format_day", _format_day)
+        yield ("heading_ids", heading_ids)
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
         resources = dict(resources or {})
@@ -64,20 +66,35 @@ class BriefingHTMLExporter(HTMLExporter):
         return super().from_notebook_node(nb, resources, **kw)
 
 
-def export_html(nb) -> str:
-    body, _ = BriefingHTMLExporter().from_notebook_node(nb)
-    return body
+def export_html(nb) -> tuple[str, dict]:
+    """The briefing's HTML, and the exporter's resources (with the numbers given to figures and tables)."""
+    body, resources = BriefingHTMLExporter().from_notebook_node(nb)
+    return body, resources
 
 
-def export(executed: list[Path], checked: dict[str, str], staging: Path, pdf: bool = True) -> None:
+def name_figures(folder: Path, numbers: dict[str, int]) -> None:
+    """Rename each chart's files from its key (timeline.svg) to its number in this edition (figure1_timeline.svg);
+    drop the files of charts this edition does not show."""
+    from .crossrefs import figure_file
+
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        key = path.stem
+        if key in numbers:
+            path.rename(path.with_name(figure_file(numbers[key], key) + path.suffix))
+        elif not path.stem.startswith("figure"):
+            path.unlink()
+
+
+def export(executed: list[Path], checked: dict[str, str], staging: Path, pdf: bool = True,
+           sources_dir: Path | None = None) -> None:
     """The combined notebook, the HTML and (if pdf) the PDF, written into staging. The PDF starts as soon as the HTML
     exists and is written beside the rest (background.py)."""
     import nbformat
 
     from .assemble import combine
 
-    combined = combine(executed, checked)
-    html = export_html(combined)
+    combined = combine(executed, checked, sources_dir)
+    html, resources = export_html(combined)
     (staging / "briefing.html").write_text(html, encoding="utf-8")
     pending = None
     if pdf:
@@ -86,6 +103,7 @@ def export(executed: list[Path], checked: dict[str, str], staging: Path, pdf: bo
         pending = write_pdf_beside(html, staging / "briefing.pdf")
     try:
         nbformat.write(combined, staging / "briefing.ipynb")
+        name_figures(staging / "figures", resources.get("exhibits", {}).get("figure", {}))
     finally:
         if pending is not None:
             pending.result()
