@@ -25,7 +25,13 @@ from .conftest import edit_cell
 
 class Served:
     def __init__(self, root: Path, port: int, process: subprocess.Popen):
+        import threading
+
         self.root, self.port, self.process = root, port, process
+        self.out: list[str] = []
+        self.err: list[str] = []
+        for stream, lines in ((process.stdout, self.out), (process.stderr, self.err)):
+            threading.Thread(target=lambda s=stream, l=lines: l.extend(iter(s.readline, "")), daemon=True).start()
 
     def get(self, route: str = "/") -> str:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{route}", timeout=10) as response:
@@ -45,7 +51,7 @@ class Served:
             except OSError:
                 pass
             time.sleep(0.1)
-        raise AssertionError(f"no {what} within {seconds} s")
+        raise AssertionError(f"no {what} within {seconds} s; the preview said:\n{''.join(self.err[-30:])}")
 
 
 def _descendants(pid: int) -> set[int]:
@@ -89,14 +95,14 @@ def served(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_an_edited_table_reaches_the_served_page(served: Served):
-    assert f"serving http://127.0.0.1:{served.port}/" in served.process.stdout.readline()
+    assert f"serving http://127.0.0.1:{served.port}/" in served.out[0]
     page = served.get()
     assert "Interview with France 24." in page and "EventSource" in page
     assert "EventSource" not in (served.root / "report" / "briefing.html").read_text(encoding="utf-8")  # published: no script
     table = served.root / "data" / "commentary.csv"
     table.write_text(table.read_text(encoding="utf-8").replace("Interview with France 24.", "Interview with France 24 (edited)."),
                      encoding="utf-8")
-    served.wait_for(lambda: "Interview with France 24 (edited)." in served.get(), 60, "edited text in the served page")
+    served.wait_for(lambda: "Interview with France 24 (edited)." in served.get(), 120, "edited text in the served page")
     served.wait_for(lambda: served.status()["pdf"] == "current", 120, "current PDF")
     assert "PDF current" in served.get()
 
@@ -107,12 +113,12 @@ def test_a_bad_row_shows_its_error_over_the_last_good_page_until_fixed(served: S
     generation = served.status()["generation"]
     line = edit_cell(events, "k-appeal", "date", "2022-13-05")
     expected = f"data/events.csv:{line}: date: '2022-13-05'"
-    served.wait_for(lambda: expected in served.status()["error"], 60, "error line")
+    served.wait_for(lambda: expected in served.status()["error"], 120, "error line")
     page = served.get()
     assert html.escape(expected) in page and "Interview with France 24 (edited)." in page  # the error over the last good page
     assert served.status()["generation"] == generation
     events.write_bytes(good)
-    served.wait_for(lambda: served.status()["error"] == "", 60, "error cleared")
+    served.wait_for(lambda: served.status()["error"] == "", 120, "error cleared")
     assert 'id="csto-preview-error"' in served.get() and html.escape(expected) not in served.get()
 
 
@@ -123,10 +129,10 @@ def test_a_failing_cell_shows_its_error_and_recovers(served: Served):
     nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "broken", "metadata": {}, "outputs": [],
                         "source": ["raise ValueError('broken on purpose')"]})
     notebook.write_text(json.dumps(nb), encoding="utf-8")
-    served.wait_for(lambda: "ValueError: broken on purpose" in served.status()["error"], 60, "failing cell error")
+    served.wait_for(lambda: "ValueError: broken on purpose" in served.status()["error"], 120, "failing cell error")
     assert served.status()["error"].startswith("notebooks/08_next.ipynb: cell ")
     notebook.write_text(good, encoding="utf-8")
-    served.wait_for(lambda: served.status()["error"] == "", 60, "error cleared")
+    served.wait_for(lambda: served.status()["error"] == "", 120, "error cleared")
 
 
 def test_ctrl_c_stops_everything_and_leaves_nothing_half_written(served: Served):
@@ -140,4 +146,5 @@ def test_ctrl_c_stops_everything_and_leaves_nothing_half_written(served: Served)
     assert [pid for pid in children if _running(pid)] == []
     report = served.root / "report"
     assert sorted(p.name for p in report.iterdir()) == ["briefing.html", "briefing.ipynb", "briefing.pdf", "figures", "manifest.json"]
-    assert "preview stopped" in served.process.stderr.read()
+    time.sleep(0.5)
+    assert "preview stopped" in "".join(served.err)

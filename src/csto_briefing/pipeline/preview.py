@@ -308,15 +308,31 @@ def main(argv: list[str] | None = None) -> int:
         def watch() -> None:
             from watchfiles import watch as watch_files
 
-            for found in watch_files(*session.watched(), stop_event=stopping, step=30, debounce=400, raise_interrupt=False):
-                changes.put(found)
+            polling = None  # the system's file events (inotify); polling when they are not available
+            while not stopping.is_set():
+                try:
+                    for found in watch_files(*session.watched(), stop_event=stopping, step=30, debounce=400,
+                                             raise_interrupt=False, force_polling=polling, poll_delay_ms=100):
+                        changes.put(found)
+                    return
+                except Exception as exc:  # e.g. no inotify instance left on a busy machine
+                    if polling:
+                        changes.put(exc)
+                        return
+                    print(f"watching by polling ({type(exc).__name__}: {exc})", file=sys.stderr, flush=True)
+                    polling = True
 
         threading.Thread(target=watch, name="preview-watch", daemon=True).start()
         while True:
             found = changes.get()
+            if isinstance(found, Exception):
+                raise found
             time.sleep(0.02)
             while not changes.empty():
-                found |= changes.get_nowait()
+                more = changes.get_nowait()
+                if isinstance(more, Exception):
+                    raise more
+                found |= more
             files = {Path(p) for _, p in found}
             if any(f.suffix == ".py" and paths.PACKAGE_DIR in f.parents for f in files):
                 print("the package's code changed: restarting the preview", file=sys.stderr, flush=True)
