@@ -99,17 +99,17 @@ class BuiltProject:
         self.data = root / "data"
         self.lines: list[str] = []
 
-    def config(self, **params: str):
+    def config(self, pdf: bool = True, **params: str):
         from csto_briefing.pipeline.config import BuildConfig
 
         return BuildConfig(params=dict(params), data_dir=self.data, build_dir=self.root / "build", report_dir=self.root / "report",
-                           log=self.lines.append)
+                           pdf=pdf, log=self.lines.append)
 
-    def build(self, **params: str) -> list[Path]:
+    def build(self, pdf: bool = True, **params: str) -> list[Path]:
         from csto_briefing.pipeline.build import build
 
         self.lines.clear()
-        return build(self.config(**params))
+        return build(self.config(pdf, **params))
 
 
 _builds: dict[tuple, BuiltProject] = {}
@@ -117,15 +117,16 @@ _builds: dict[tuple, BuiltProject] = {}
 
 @pytest.fixture(scope="session")
 def build_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., BuiltProject]:
-    """build_of(as_of=...) -> the briefing built once per session for these parameters, from a copy of data/."""
+    """build_of(as_of=...) -> the briefing built once per session for these parameters, from a copy of data/
+    (pdf=False: without the PDF, for tests that read only the notebooks or the HTML)."""
 
-    def get(**params: str) -> BuiltProject:
-        key = tuple(sorted(params.items()))
+    def get(pdf: bool = True, **params: str) -> BuiltProject:
+        key = (pdf, *sorted(params.items()))
         if key not in _builds:
             root = tmp_path_factory.mktemp("built")
             shutil.copytree(paths.DATA_DIR, root / "data")
             project = BuiltProject(root)
-            project.build(**params)
+            project.build(pdf, **params)
             _builds[key] = project
         return _builds[key]
 

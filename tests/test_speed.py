@@ -31,7 +31,5 @@ def test_a_second_editions_run_with_nothing_changed_does_no_work(tmp_path: Path)
     assert run() == [] and lines == [f"{tmp_path / 'editions'} is up to date ({lines[0].rsplit('(', 1)[1]}"]
     assert not any(line.startswith("[") for line in lines)
     assert (tmp_path / "editions" / "index.html").stat().st_mtime_ns == index
-    (tmp_path / "editions" / "2022-01-07" / "briefing.html").write_text("damaged", encoding="utf-8")  # an output changed
-    assert run() and any(line.startswith("[2/2] ") for line in lines)
     listing.write_text(listing.read_text(encoding="utf-8") + "  - {as_of: 2022-01-12}\n", encoding="utf-8")  # an input changed
     assert run() and any(line.startswith("[3/3] ") for line in lines)
