@@ -72,6 +72,27 @@ class BriefingNotebookClient(PapermillNotebookClient):
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
+    async def _async_cleanup_kernel(self) -> None:
+        """A forked kernel has nothing to save: kill it and go on (jupyter_client would poll for its end every 0.1 s;
+        the warm parent reaps it). Any other kernel is shut down as nbclient does."""
+        from .kernels import ForkedKernel
+
+        km = self.km
+        provisioner = getattr(km, "provisioner", None) if km is not None else None
+        if km is None or not isinstance(getattr(provisioner, "process", None), ForkedKernel):
+            return await super()._async_cleanup_kernel()
+        try:
+            provisioner.process.kill()
+            provisioner.process = None
+        finally:
+            await ensure_async(km.cleanup_resources())
+            if getattr(self, "kc", None) is not None:
+                await ensure_async(self.kc.stop_channels())
+                self.kc = None
+                self.km = None
+
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)
+
     async def _wait_for_ready(self, timeout: float) -> None:
         from queue import Empty
 

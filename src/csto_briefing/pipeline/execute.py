@@ -155,7 +155,7 @@ class Runner:
         seconds_by_target: dict[Path, float] = {}
         if not tasks:
             return seconds_by_target
-        from concurrent.futures import FIRST_EXCEPTION, Future, wait
+        from concurrent.futures import FIRST_COMPLETED, Future, wait
 
         if self.parent is None:
             self.warm([t.source for t in tasks], tasks[0].cwd)
@@ -184,7 +184,7 @@ class Runner:
         try:
             pending = set(futures)
             while pending:
-                finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in sorted(finished, key=lambda f: tasks.index(futures[f])):
                     task = futures[future]
                     if future.cancelled():

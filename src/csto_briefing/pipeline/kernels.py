@@ -350,7 +350,7 @@ class WarmParentProvisioner(LocalProvisioner):
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
         arguments = _ipykernel_arguments(cmd)
-        if arguments is None:
+        if arguments is None or not hasattr(os, "fork"):  # another kernel, or a system without fork: the usual way
             return await super().launch_kernel(cmd, **kwargs)
         parent = WarmParent.current() or WarmParent.shared()
         env = kwargs.get("env")
