@@ -31,7 +31,7 @@ class Served:
         self.out: list[str] = []
         self.err: list[str] = []
         for stream, lines in ((process.stdout, self.out), (process.stderr, self.err)):
-            threading.Thread(target=lambda s=stream, l=lines: l.extend(iter(s.readline, "")), daemon=True).start()
+            threading.Thread(target=lambda s=stream, into=lines: into.extend(iter(s.readline, "")), daemon=True).start()
 
     def get(self, route: str = "/") -> str:
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{route}", timeout=10) as response:

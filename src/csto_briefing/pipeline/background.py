@@ -22,10 +22,10 @@ _pool: ThreadPoolExecutor | None = None
 def _warm_up() -> None:
     """Import WeasyPrint and lay out a line in each embedded face (fonts found, Pango and fontconfig ready)."""
     try:
-        from . import export  # noqa: F401  nbconvert, for the HTML export that comes first
         from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
+        from . import export  # noqa: F401  nbconvert, for the HTML export that comes first
         from .pdf import font_css
 
         fonts = FontConfiguration()

@@ -13,6 +13,7 @@ Registered with the `papermill.engine` entry point; imports little until a noteb
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from typing import Any
@@ -21,7 +22,6 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 from nbclient.util import ensure_async, run_hook, run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine
-import logging
 from papermill.utils import remove_args
 from traitlets import Float, Integer
 

@@ -173,7 +173,7 @@ class Runner:
                 t = futures[future]
                 try:
                     future.set_result(_run_notebook(t.source, t.target, t.parameters, t.cwd, limits))
-                except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                except BaseException as exc:
                     future.set_exception(exc)
 
         threads = [threading.Thread(target=worker, name=f"notebook-{n}", daemon=True)

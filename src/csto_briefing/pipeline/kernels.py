@@ -12,7 +12,14 @@ It is reached through jupyter_client's extension point: `WarmParentProvisioner` 
 KernelManager that asks for it. A kernel command that is not ipykernel's is launched the ordinary way.
 
 The parent talks to the process that started it over its stdin/stdout (one JSON line each way per kernel) and
-stops, killing its kernels, when that process goes away."""
+stops, killing its kernels, when that process goes away.
+
+Kernels cannot collide either: each talks to its notebook over Unix sockets in a private temporary folder (ZeroMQ's
+ipc transport, `IpcKernelManager`) instead of TCP ports on 127.0.0.1. With TCP, the kernel manager picks free ports by
+binding and releasing them, and the kernel binds them a moment later; kernels started at the same time in other
+processes (`make editions`, a second build) can take the same port in between: "zmq.error.ZMQError: Address already
+in use", then "Kernel didn't respond in 60 seconds". A socket file in a folder of its own cannot be taken by anyone
+else."""
 
 from __future__ import annotations
 
@@ -20,9 +27,11 @@ import ast
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,6 +39,7 @@ from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager, KernelManager
 from jupyter_client.provisioning import LocalProvisioner
+from traitlets import default
 
 PROVISIONER = "csto-warm-parent"
 # Imported by every kernel before it runs a cell. The debugger is left out: it is for interactive use, and its import
@@ -381,8 +391,36 @@ def _with_provisioner(spec: Any) -> Any:
     return spec
 
 
-class WarmKernelManager(AsyncKernelManager):
-    """An AsyncKernelManager whose kernels come from the warm parent (kernel_manager_class for nbclient/papermill)."""
+KERNEL_MANAGER = "csto_briefing.pipeline.kernels.IpcKernelManager"
+
+
+class IpcKernelManager(AsyncKernelManager):
+    """An AsyncKernelManager on the ipc transport, its socket files in a short private folder under the temporary
+    folder (a Unix socket path must stay under about 100 characters, which build/.cache/... may not)."""
+
+    _socket_dir: str | None = None
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc"
+
+    @default("ip")
+    def _ip_default(self) -> str:
+        if self.transport != "ipc":
+            return "127.0.0.1"
+        self._socket_dir = tempfile.mkdtemp(prefix="csto-kernel-")
+        return f"{self._socket_dir}/k"
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and self._socket_dir:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources  # type: ignore[assignment]
+
+
+class WarmKernelManager(IpcKernelManager):
+    """An IpcKernelManager whose kernels come from the warm parent (kernel_manager_class for nbclient/papermill)."""
 
     @property
     def kernel_spec(self):  # type: ignore[override]

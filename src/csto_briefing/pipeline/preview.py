@@ -200,7 +200,7 @@ class Session:
             written = build(self.config)
         except KeyboardInterrupt:
             raise
-        except BaseException as exc:  # noqa: BLE001 - every failure is shown as one line
+        except BaseException as exc:
             line = one_line(exc)
             self.preview.update(error=line)
             print(f"error: {line} (the last good page stays)", file=sys.stderr, flush=True)
