@@ -95,6 +95,7 @@ def served(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_an_edited_table_reaches_the_served_page(served: Served):
+    served.wait_for(lambda: bool(served.out), 30, "the address printed")
     assert f"serving http://127.0.0.1:{served.port}/" in served.out[0]
     page = served.get()
     assert "Interview with France 24." in page and "EventSource" in page
