@@ -19,7 +19,7 @@ override EDITIONS := $(value EDITIONS)
 export AS_OF SINCE PUBLISHED PARAMS EDITIONS
 
 .DEFAULT_GOAL := help
-.PHONY: help env report editions validate test lint bench lab clean lock check-system
+.PHONY: help env report editions validate test test-fast preview lint bench lab clean lock check-system
 
 help: ## list the targets
 	@echo "csto-briefing: a reproducible briefing on the CSTO, Kazakhstan (2022) and Armenia's appeals"
@@ -39,7 +39,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(MAKE) --no-print-directory check-system
 	@echo "creating $(VENV) and installing the pinned dependencies (first run only, about a minute)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@$(BIN)/python -m ipykernel install --sys-prefix --name csto-briefing --display-name "Python (csto-briefing)" >/dev/null
 	@rm -f $(VENV)/.installed-*[0-9] && touch $@
@@ -55,15 +55,21 @@ report: $(STAMP) ## build report/briefing.html, briefing.pdf, figures/ and the c
 editions: $(STAMP) ## build every edition in editions/editions.yaml into report/editions/, in parallel, with an index
 	@$(BIN)/csto-briefing editions "$$EDITIONS"
 
-test: $(STAMP) ## run the tests (they build the briefing in a temporary folder)
+test: $(STAMP) ## run every test (CI; they build the briefing in temporary folders, sharing builds)
 	@$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## run the tests that start no kernel (under 30 s)
+	@$(BIN)/python -m pytest -q -m "not kernel" -n 2 -p no:cacheprovider
+
+preview: $(STAMP) ## build, serve report/briefing.html on http://127.0.0.1:PORT (free port unless PORT=) and rebuild on save
+	@$(BIN)/python -m csto_briefing.pipeline.preview $(if $(PORT),--port $(PORT))
 
 BENCH_STAMP := .venv-bench/.installed-$(shell cat requirements-bench.lock 2>/dev/null | cksum | cut -d' ' -f1)
 
 $(BENCH_STAMP): requirements-bench.lock
 	@echo "creating .venv-bench with the stock pipeline (jupyter metapackage) for the benchmark (first run only)"
 	@test -x .venv-bench/bin/python || $(PYTHON) -m venv .venv-bench
-	@.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.lock
+	@.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-bench.lock
 	@.venv-bench/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@rm -f .venv-bench/.installed-* && touch $@
 
@@ -72,7 +78,7 @@ bench: $(STAMP) $(BENCH_STAMP) ## time our build against the stock papermill/nbc
 
 $(LAB_STAMP): $(STAMP) requirements-lab.lock
 	@echo "installing JupyterLab into $(VENV) from requirements-lab.lock (first run only, a few minutes)"
-	@$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -r requirements-lab.lock | grep -E '^(Collecting|Successfully)' | sed -e 's/^/  /'
+	@$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on --require-hashes -r requirements-lab.lock | grep -E '^(Collecting|Successfully)' | sed -e 's/^/  /'
 	@touch $@
 
 lab: $(LAB_STAMP) ## open the notebooks in JupyterLab with the project's environment (kernel "Python (csto-briefing)")
@@ -85,7 +91,7 @@ lint: $(STAMP) ## check the code with ruff (configured in pyproject.toml)
 clean: ## remove build/ and everything the build wrote into report/ (keeps .venv and report/README.md)
 	rm -rf build report/briefing.* report/figures report/manifest.json report/editions report/.staging-* report/.old-*
 
-lock: ## re-pin the dependencies after editing pyproject.toml (needs uv)
-	uv pip compile pyproject.toml --extra test --python-version 3.11 -o requirements.lock
-	uv pip compile pyproject.toml --extra test --extra lab -c requirements.lock --python-version 3.11 -o requirements-lab.lock
-	uv pip compile pyproject.toml --extra test --extra bench -c requirements.lock --python-version 3.11 -o requirements-bench.lock
+lock: ## re-pin the dependencies, with hashes, after editing pyproject.toml (needs uv: pip install uv)
+	uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes -o requirements.lock
+	uv pip compile pyproject.toml --extra test --extra lab -c requirements.lock --python-version 3.11 --generate-hashes -o requirements-lab.lock
+	uv pip compile pyproject.toml --extra test --extra bench -c requirements.lock --python-version 3.11 --generate-hashes -o requirements-bench.lock

@@ -1,18 +1,87 @@
-"""Shared fixtures: the project's paths, a scratch copy of data/, and one build of the briefing."""
+"""Shared fixtures and the test tiers.
+
+Tiers: every test that builds the briefing or starts a kernel is marked `kernel` here, automatically (its source, the
+fixtures it uses and the module's helpers it calls are searched for what starts one). `make test` runs everything;
+`make test-fast` runs `-m "not kernel"`, and there any attempt to start a kernel fails the test.
+
+Builds are shared: `built_project` builds the briefing once per session from a copy of data/ with the default
+parameters (`built` is its report folder); `build_of(...)` builds once per distinct set of parameters."""
 
 from __future__ import annotations
 
+import inspect
+import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from csto_briefing import paths
-from csto_briefing.pipeline.build import build
-from csto_briefing.pipeline.config import BuildConfig
 
 ROOT = paths.ROOT
 
+STARTS_KERNELS = re.compile(
+    r"\bbuild\(|\"build\"|papermill|\bRunner\(|build_editions|\"editions\"|preview|execute_notebook|nbclient|"
+    r"start_new_kernel|\bbuilt\b|build_of\(|\bbuilt_project\b")
+
+
+def _sources(item: pytest.Item) -> list[str]:
+    """The source of the test, of the fixtures it uses and of the module's functions these call (recursively)."""
+    functions: list[Callable] = [item.function]  # type: ignore[attr-defined]
+    info = getattr(item, "_fixtureinfo", None)
+    for name in getattr(item, "fixturenames", []):
+        defs = info.name2fixturedefs.get(name) if info else None
+        if defs:
+            functions.append(defs[-1].func)
+    module = getattr(item, "module", None)
+    seen: set[int] = set()
+    sources: list[str] = []
+    while functions:
+        fn = functions.pop()
+        if id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        try:
+            source = inspect.getsource(fn)
+        except (OSError, TypeError):
+            continue
+        sources.append(source)
+        for called in re.findall(r"\b([A-Za-z_]\w*)\(", source):
+            helper = getattr(module, called, None)
+            if inspect.isfunction(helper) and getattr(helper, "__module__", None) == getattr(module, "__name__", None):
+                functions.append(helper)
+    return sources
+
+
+def starts_kernels(item: pytest.Item) -> bool:
+    return any(STARTS_KERNELS.search(source) for source in _sources(item))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "kernel: builds the briefing or starts a kernel (set automatically; make test-fast leaves these out)")
+    if config.option.markexpr.replace(" ", "") == "notkernel":
+        _forbid_kernels()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("kernel") is None and starts_kernels(item):
+            item.add_marker(pytest.mark.kernel)
+
+
+def _forbid_kernels() -> None:
+    """The fast tier starts no kernel: if one is started after all, the test that did it fails and says so."""
+    from jupyter_client.manager import AsyncKernelManager, KernelManager
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("this test starts a kernel: it belongs to the `kernel` tier (see tests/conftest.py)")
+
+    KernelManager.start_kernel = refuse  # type: ignore[method-assign]
+    AsyncKernelManager.start_kernel = refuse  # type: ignore[method-assign]
+
+
+# -- fixtures ----------------------------------------------------------------------------------------------------
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
@@ -22,13 +91,58 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+class BuiltProject:
+    """A project folder (data/ copied from the real one, build/, report/) and the log lines of its last build."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.data = root / "data"
+        self.lines: list[str] = []
+
+    def config(self, pdf: bool = True, **params: str):
+        from csto_briefing.pipeline.config import BuildConfig
+
+        return BuildConfig(params=dict(params), data_dir=self.data, build_dir=self.root / "build", report_dir=self.root / "report",
+                           pdf=pdf, log=self.lines.append)
+
+    def build(self, pdf: bool = True, **params: str) -> list[Path]:
+        from csto_briefing.pipeline.build import build
+
+        self.lines.clear()
+        return build(self.config(pdf, **params))
+
+
+_builds: dict[tuple, BuiltProject] = {}
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The briefing built once from the real data, with the default parameters, into a temporary folder."""
-    out = tmp_path_factory.mktemp("built")
-    config = BuildConfig(report_dir=out / "report", build_dir=out / "build", log=lambda line: None)
-    build(config)
-    return out / "report"
+def build_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., BuiltProject]:
+    """build_of(as_of=...) -> the briefing built once per session for these parameters, from a copy of data/
+    (pdf=False: without the PDF, for tests that read only the notebooks or the HTML)."""
+
+    def get(pdf: bool = True, **params: str) -> BuiltProject:
+        key = (pdf, *sorted(params.items()))
+        if key not in _builds:
+            root = tmp_path_factory.mktemp("built")
+            shutil.copytree(paths.DATA_DIR, root / "data")
+            project = BuiltProject(root)
+            project.build(pdf, **params)
+            _builds[key] = project
+        return _builds[key]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def built_project(build_of) -> BuiltProject:
+    """The briefing built once, with the default parameters (tests that change its data put it back as it was)."""
+    return build_of()
+
+
+@pytest.fixture(scope="session")
+def built(built_project: BuiltProject) -> Path:
+    """The report folder of the briefing built with the default parameters."""
+    return built_project.root / "report"
 
 
 def edit_cell(path: Path, row_id: str, column: str, value: str) -> int:

@@ -41,12 +41,9 @@ class Project:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict[str, bytes]]:
-    root = tmp_path_factory.mktemp("incremental")
-    shutil.copytree(paths.DATA_DIR, root / "data")
-    project = Project(root)
-    project.build()
-    assert len(project.executed()) == len(list(paths.NOTEBOOKS_DIR.glob("*.ipynb")))
+def project(built_project) -> tuple[Project, dict[str, bytes]]:
+    """The session's shared build (tests/conftest.py): each test here puts its data back as it was."""
+    project = Project(built_project.root)
     return project, project.snapshot()
 
 

@@ -56,6 +56,11 @@ def _given_parameters(args: argparse.Namespace) -> dict:
         values.update(loaded)
     for name, value in args.param or []:
         values[name] = value
+    for name in LIMITS:  # build settings a parameters file may hold too; the command line wins
+        if name in values:
+            value = values.pop(name)
+            if getattr(args, name, None) is None:
+                setattr(args, name, value)
     for name in ("data_dir", "figures_dir"):
         if name in values:
             raise ValueError(f"parameter {name}: set by the build (use --data for another data folder)")
@@ -63,6 +68,27 @@ def _given_parameters(args: argparse.Namespace) -> dict:
         if getattr(args, name) is not None:
             values[name] = getattr(args, name)
     return values
+
+
+LIMITS = ("timeout", "output_limit")  # --timeout SECONDS, --output-limit MB
+
+
+def _limits(args: argparse.Namespace) -> dict:
+    """The cell limits asked for, checked: {'timeout': seconds, 'output_limit': bytes} (absent: the defaults)."""
+    out: dict = {}
+    for name, scale in (("timeout", 1), ("output_limit", 1024 * 1024)):
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = -1
+        if not number > 0 or isinstance(value, bool):
+            unit = "seconds" if name == "timeout" else "megabytes"
+            raise ValueError(f"--{name.replace('_', '-')}: {value!r} is not a positive number of {unit}")
+        out[name] = number * scale if name == "timeout" else int(number * scale)
+    return out
 
 
 class Terminated(KeyboardInterrupt):
@@ -159,6 +185,12 @@ def _build(args: argparse.Namespace) -> int:
     if args.notebooks:
         config.notebooks_dir = Path(args.notebooks).resolve()
     config.pdf = not args.no_pdf
+    try:
+        for name, value in _limits(args).items():
+            setattr(config, name, value)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return _reported(lambda: build(config), "the report was not changed")
 
 
@@ -199,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--build-dir", help="folder for executed notebooks (default: build/)")
     b.add_argument("--notebooks", help="notebooks folder (default: notebooks/)")
     b.add_argument("--no-pdf", action="store_true", help="skip the PDF")
+    b.add_argument("--timeout", metavar="SECONDS", help="time limit of a notebook cell (default: 600; also `timeout:` in --params)")
+    b.add_argument("--output-limit", metavar="MB", dest="output_limit",
+                   help="size limit of a cell's output (default: 20; also `output_limit:` in --params)")
     b.set_defaults(func=_build)
     e = sub.add_parser("editions", help="build every edition listed in a file into report/editions/<as_of>/, with an index")
     e.add_argument("file", nargs="?", default="editions/editions.yaml", help="the editions file (default: editions/editions.yaml)")

@@ -22,6 +22,8 @@ class BuildConfig:
     report_dir: Path = paths.REPORT_DIR
     pdf: bool = True
     workers: int = 0  # notebooks executed at once; 0: one per core
+    timeout: float = 0  # seconds a notebook cell may run; 0: the default (engine.DEFAULT_TIMEOUT)
+    output_limit: int = -1  # bytes of output a cell may produce; -1: the default (engine.DEFAULT_OUTPUT_LIMIT); 0: none
     log: Callable[[str], None] = field(default=lambda line: print(line, file=sys.stderr, flush=True))
     checked: dict[str, str] = field(default_factory=dict)
 

@@ -62,6 +62,10 @@ def build_editions(editions_file: Path, report_dir: Path = paths.REPORT_DIR / "e
 def _build_editions(editions_file: Path, report_dir: Path, build_dir: Path, data_dir: Path, notebooks_dir: Path, pdf: bool,
                     workers: int, log: Callable[[str], None]) -> list[Path]:
     started = time.perf_counter()
+    key = editions_key(editions_file, data_dir, notebooks_dir, pdf)
+    if editions_up_to_date(key, build_dir):
+        log(f"{paths.display_path(report_dir)} is up to date ({time.perf_counter() - started:.2f} s)")
+        return []
     data = load_dataset(data_dir)
     latest = data_date_range(data.tables)[1].isoformat()
     entries = read_editions(editions_file)
@@ -82,7 +86,9 @@ def _build_editions(editions_file: Path, report_dir: Path, build_dir: Path, data
         raise ParameterError([f"{paths.display_path(editions_file)}: two editions as of {d}: each needs its own as_of" for d in duplicates])
     environment = {**contain(build_dir), VALIDATED_ENV: fingerprint(data_dir, codebook_path(data_dir))}
     with scoped_environment(environment):
-        return _run(editions, report_dir, notebooks_dir, data_dir, pdf, workers, log, started)
+        written = _run(editions, report_dir, notebooks_dir, data_dir, pdf, workers, log, started)
+    record_editions(key, build_dir, written)
+    return written
 
 
 def _run(editions: list[Edition], report_dir: Path, notebooks_dir: Path, data_dir: Path, pdf: bool, workers: int,
@@ -119,6 +125,51 @@ def _run(editions: list[Edition], report_dir: Path, notebooks_dir: Path, data_di
                 shutil.rmtree(edition.staging, ignore_errors=True)
     log(f"built {len(editions)} editions in {time.perf_counter() - started:.1f} s; index: {paths.display_path(report_dir / 'index.html')}")
     return written
+
+
+# -- incremental: a second run with nothing changed does no work ----------------------------------------------------
+
+EDITIONS_STATE = "editions-state.json"
+
+
+def editions_key(editions_file: Path, data_dir: Path, notebooks_dir: Path, pdf: bool) -> dict:
+    """Everything the editions are built from: the editions file, the data, the notebooks, the package code (what the
+    kernels run and the export), the environment, the PDF switch and the build date."""
+    from .. import hashing
+    from ..parameters import build_date
+
+    nbs = sorted(Path(notebooks_dir).glob("*.ipynb"))
+    return {"editions": hashing.sha256_file(editions_file), "data": fingerprint(data_dir, codebook_path(data_dir)),
+            "notebooks": hashing.sha256_files(Path(notebooks_dir), nbs), "kernel": hashing.kernel_code_hash(),
+            "export": hashing.export_code_hash(), "environment": hashing.environment_hash(), "pdf": pdf,
+            "date": build_date().isoformat()}
+
+
+def editions_up_to_date(key: dict, build_dir: Path) -> bool:
+    """True when the last run was built from these exact inputs and every file it wrote is still as it wrote it."""
+    import json
+
+    from .. import hashing
+
+    try:
+        state = json.loads((Path(build_dir) / EDITIONS_STATE).read_text(encoding="utf-8"))
+        outputs = state["outputs"]
+        return state["key"] == key and bool(outputs) and all(
+            Path(name).is_file() and hashing.sha256_file(Path(name)) == digest for name, digest in outputs.items())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def record_editions(key: dict, build_dir: Path, written: list[Path]) -> None:
+    import json
+
+    from .. import hashing
+
+    Path(build_dir).mkdir(parents=True, exist_ok=True)
+    state = {"key": key, "outputs": {str(Path(p).resolve()): hashing.sha256_file(Path(p)) for p in written if Path(p).is_file()}}
+    tmp = Path(build_dir) / f".{EDITIONS_STATE}.tmp"
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, Path(build_dir) / EDITIONS_STATE)
 
 
 def write_index(editions: list[Edition], report_dir: Path) -> Path:

@@ -87,16 +87,23 @@ def name_figures(folder: Path, numbers: dict[str, int]) -> None:
 
 def export(executed: list[Path], checked: dict[str, str], staging: Path, pdf: bool = True,
            sources_dir: Path | None = None) -> None:
-    """The combined notebook, the HTML and (if pdf) the PDF, written into staging."""
+    """The combined notebook, the HTML and (if pdf) the PDF, written into staging. The PDF starts as soon as the HTML
+    exists and is written beside the rest (background.py)."""
     import nbformat
 
     from .assemble import combine
-    from .pdf import write_pdf
 
     combined = combine(executed, checked, sources_dir)
-    nbformat.write(combined, staging / "briefing.ipynb")
     html, resources = export_html(combined)
-    name_figures(staging / "figures", resources.get("exhibits", {}).get("figure", {}))
     (staging / "briefing.html").write_text(html, encoding="utf-8")
+    pending = None
     if pdf:
-        write_pdf(html, staging / "briefing.pdf")
+        from .background import write_pdf_beside
+
+        pending = write_pdf_beside(html, staging / "briefing.pdf")
+    try:
+        nbformat.write(combined, staging / "briefing.ipynb")
+        name_figures(staging / "figures", resources.get("exhibits", {}).get("figure", {}))
+    finally:
+        if pending is not None:
+            pending.result()
