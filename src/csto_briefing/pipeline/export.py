@@ -19,6 +19,12 @@ def _b64encode(value: str) -> str:
     return base64.b64encode(value.encode("utf-8")).decode("ascii")
 
 
+def _screen_markup(value: str) -> str:
+    from .markup import screen_markup
+
+    return screen_markup(value)
+
+
 def _format_day(value: str) -> str:
     from ..present.formatting import fmt_date
 
@@ -54,6 +60,7 @@ class BriefingHTMLExporter(HTMLExporter):
         yield from super().default_filters()
         yield ("b64encode", _b64encode)
         yield ("format_day", _format_day)
+        yield ("screen_markup", _screen_markup)
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
         resources = dict(resources or {})
@@ -61,11 +68,13 @@ class BriefingHTMLExporter(HTMLExporter):
         resources.setdefault("briefing_title", meta.get("title", "Briefing"))
         resources.setdefault("briefing_as_of", meta.get("as_of_text", ""))
         resources.setdefault("briefing_meta", {k: str(meta.get(k, "")) for k in ("author", "subject", "keywords", "created")})
+        resources["briefing_meta"].setdefault("edition", str(meta.get("parameters", {}).get("edition") or ""))
         return super().from_notebook_node(nb, resources, **kw)
 
 
-def export_html(nb) -> str:
-    body, _ = BriefingHTMLExporter().from_notebook_node(nb)
+def export_html(nb, pdf: bool = False) -> str:
+    """The HTML; with pdf, it links to the PDF published beside it (briefing.pdf)."""
+    body, _ = BriefingHTMLExporter().from_notebook_node(nb, resources={"briefing_pdf": pdf})
     return body
 
 
@@ -78,7 +87,7 @@ def export(executed: list[Path], checked: dict[str, str], staging: Path, pdf: bo
 
     combined = combine(executed, checked)
     nbformat.write(combined, staging / "briefing.ipynb")
-    html = export_html(combined)
+    html = export_html(combined, pdf=pdf)
     (staging / "briefing.html").write_text(html, encoding="utf-8")
     if pdf:
         write_pdf(html, staging / "briefing.pdf")
