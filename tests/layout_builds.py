@@ -11,12 +11,15 @@ from pathlib import Path
 
 from csto_briefing import paths
 
-_ROOT = Path(tempfile.mkdtemp(prefix="csto-layout-"))
-
-
 @functools.cache
 def editions() -> dict[str, Path]:
-    """{edition folder name: its report folder (briefing.pdf, briefing.html)}, built with `csto-briefing editions`."""
+    """{edition folder name: its report folder (briefing.pdf, briefing.html)}, built with `csto-briefing editions`
+    into a temporary folder (removed at exit)."""
+    import atexit
+    import shutil
+
+    _ROOT = Path(tempfile.mkdtemp(prefix="csto-layout-"))
+    atexit.register(shutil.rmtree, _ROOT, True)
     out = _ROOT / "editions"
     cli = Path(sys.executable).with_name("csto-briefing")
     result = subprocess.run([str(cli), "editions", str(paths.ROOT / "editions" / "editions.yaml"),
