@@ -10,7 +10,7 @@ PARAMS ?=
 EDITIONS ?= editions/editions.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help env report editions validate test bench lab clean lock check-system look check-look
+.PHONY: help env report editions validate test lint bench lab clean lock check-system look check-look
 
 help: ## list the targets
 	@echo "csto-briefing: a reproducible briefing on the CSTO, Kazakhstan (2022) and Armenia's appeals"
@@ -44,6 +44,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@$(BIN)/python -m ipykernel install --sys-prefix --name csto-briefing --display-name "Python (csto-briefing)" >/dev/null
 	@rm -f $(VENV)/.installed-*[0-9] && touch $@
 
 env: $(STAMP) ## create .venv with the pinned dependencies (done by the other targets when needed)
@@ -73,14 +74,19 @@ bench: $(STAMP) $(BENCH_STAMP) ## time our build against the stock papermill/nbc
 	@$(BIN)/python scripts/bench.py $(if $(REPS),--reps $(REPS))
 
 $(LAB_STAMP): $(STAMP) requirements-lab.lock
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.lock
+	@echo "installing JupyterLab into $(VENV) from requirements-lab.lock (first run only, a few minutes)"
+	@$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -r requirements-lab.lock | grep -E '^(Collecting|Successfully)' | sed -e 's/^/  /'
 	@touch $@
 
-lab: $(LAB_STAMP) ## open the notebooks in JupyterLab with the project's environment
-	@$(BIN)/jupyter lab notebooks/
+lab: $(LAB_STAMP) ## open the notebooks in JupyterLab with the project's environment (kernel "Python (csto-briefing)")
+	@echo "starting JupyterLab on notebooks/ (Ctrl-C to stop); open the address it prints"
+	@$(BIN)/jupyter lab --no-browser $(if $(filter 0,$(shell id -u)),--allow-root) --ServerApp.root_dir=notebooks
 
-clean: ## remove build/ and the built report (keeps .venv)
-	rm -rf build report/briefing.* report/figures report/.staging-*
+lint: $(STAMP) ## check the code with ruff (configured in pyproject.toml)
+	@$(BIN)/python -m ruff check src tests scripts
+
+clean: ## remove build/ and everything the build wrote into report/ (keeps .venv and report/README.md)
+	rm -rf build report/briefing.* report/figures report/manifest.json report/editions report/.staging-* report/.old-*
 
 lock: ## re-pin the dependencies after editing pyproject.toml (needs uv)
 	uv pip compile pyproject.toml --extra test --python-version 3.11 -o requirements.lock

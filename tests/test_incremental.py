@@ -75,15 +75,23 @@ def test_one_table_changed_reruns_only_the_notebooks_that_read_it(project):
     assert p.executed() == readers
 
 
-def test_a_template_change_reexports_without_executing(project, monkeypatch: pytest.MonkeyPatch):
+def test_a_template_change_reexports_without_executing(project):
+    """Edit the export stylesheet itself (restored afterwards): the report is exported again, no notebook runs,
+    and the edit reaches the HTML."""
     p, _ = project
-    before = (p.root / "report" / "manifest.json").stat().st_mtime_ns
-    real = hashing.export_code_hash
-    monkeypatch.setattr(hashing, "export_code_hash", lambda: "edited-" + real())
-    written = p.build()
+    stylesheet = paths.TEMPLATES_DIR / "briefing" / "briefing.css"
+    original = stylesheet.read_bytes()
+    stylesheet.write_bytes(original + b"\n/* edited by test_a_template_change_reexports_without_executing */\n")
+    try:
+        written = p.build()
+        assert p.executed() == set()
+        assert p.root / "report" / "briefing.pdf" in written
+        assert "edited by test_a_template_change" in (p.root / "report" / "briefing.html").read_text(encoding="utf-8")
+    finally:
+        stylesheet.write_bytes(original)
+    p.build()  # and back: the report follows the restored stylesheet
     assert p.executed() == set()
-    assert p.root / "report" / "briefing.pdf" in written
-    assert (p.root / "report" / "manifest.json").stat().st_mtime_ns != before
+    assert "edited by test_a_template_change" not in (p.root / "report" / "briefing.html").read_text(encoding="utf-8")
 
 
 def test_a_clean_rebuild_gives_the_same_bytes(project):

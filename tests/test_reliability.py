@@ -181,7 +181,9 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path,
 
 
 def _project_files() -> dict[str, bytes]:
-    skip = {".venv", ".git", "build", "report", ".pytest_cache"}
+    """Every file of the project, the project's own build/ and report/ included (a build told to write elsewhere
+    must not touch them)."""
+    skip = {".venv", ".venv-bench", ".git", ".pytest_cache"}
     files = {}
     for path in sorted(paths.ROOT.rglob("*")):
         parts = path.relative_to(paths.ROOT).parts

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from csto_briefing import paths
 from csto_briefing.data.dataset import load_dataset
 from csto_briefing.data.dataset import check_data as validate
 
@@ -19,7 +20,7 @@ def lines(data: Path) -> list[str]:
 
 
 def test_the_real_data_is_valid():
-    assert lines(Path("data").resolve()) == []
+    assert lines(paths.DATA_DIR) == []
 
 
 @pytest.mark.parametrize(
@@ -96,7 +97,7 @@ def test_spreadsheet_quirks_are_read_correctly(data_copy):
     quirky = "\ufeff" + text.replace(",Asia/Yerevan,", ", Asia/Yerevan ,").replace("\n", "\r\n") + "\r\n"
     path.write_text(quirky, encoding="utf-8", newline="")
     assert lines(data_copy) == []
-    original = load_dataset(Path("data").resolve()).states
+    original = load_dataset(paths.DATA_DIR).states
     assert load_dataset(data_copy).states.equals(original)
 
 

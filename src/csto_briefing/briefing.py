@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -34,6 +34,15 @@ class Briefing:
     focus: str = DEFAULTS["focus"]
     compare: tuple[str, ...] = ()
     title: str = TITLE
+    citations: dict[str, int] = field(default_factory=dict)  # source id -> number, in order of first citation here
+
+    @classmethod
+    def from_parameters(cls, namespace: dict) -> "Briefing":
+        """The briefing for the parameters defined in a notebook's namespace: `b = Briefing.from_parameters(globals())`."""
+        from .parameters import BY_NAME
+
+        values = {name: namespace[name] for name in BY_NAME if name in namespace}
+        return cls.load(**values)
 
     @classmethod
     def load(cls, as_of: str | date = DEFAULT_AS_OF, data_dir: str | Path | None = None,

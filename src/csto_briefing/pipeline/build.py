@@ -101,7 +101,7 @@ def build(config: BuildConfig) -> list[Path]:
         shutil.copytree(config.figures_dir, staging / "figures")
         from .export import export
 
-        export(executed, config.checked, staging, config.pdf)
+        export(executed, config.checked, staging, config.pdf, config.notebooks_dir)
         (staging / "manifest.json").write_text(json.dumps(manifest(config, tables, code, staging), indent=1, sort_keys=True) + "\n",
                                                encoding="utf-8")
         written = publish(staging, config.report_dir)

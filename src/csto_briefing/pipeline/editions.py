@@ -91,7 +91,8 @@ def build_editions(editions_file: Path, report_dir: Path = paths.REPORT_DIR / "e
         run_notebooks(tasks, workers, log)
         log(f"exporting {len(editions)} editions" + (" (HTML and PDF)" if pdf else " (HTML)"))
         with ProcessPoolExecutor(max_workers=min(workers, len(editions)), mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(export, [e.build_dir / s.name for s in sources], e.checked, e.staging, pdf) for e in editions]
+            futures = [pool.submit(export, [e.build_dir / s.name for s in sources], e.checked, e.staging, pdf, notebooks_dir)
+                       for e in editions]
             for future in futures:
                 future.result()
         for edition in editions:

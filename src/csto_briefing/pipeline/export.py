@@ -13,6 +13,7 @@ from nbconvert.exporters import HTMLExporter
 from traitlets import default
 
 from ..paths import TEMPLATES_DIR
+from .crossrefs import heading_ids
 
 
 def _b64encode(value: str) -> str:
@@ -61,6 +62,7 @@ class BriefingHTMLExporter(HTMLExporter):
         yield ("b64encode", _b64encode)
         yield ("format_day", _format_day)
         yield ("screen_markup", _screen_markup)
+        yield ("heading_ids", heading_ids)
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
         resources = dict(resources or {})
@@ -72,22 +74,38 @@ class BriefingHTMLExporter(HTMLExporter):
         return super().from_notebook_node(nb, resources, **kw)
 
 
-def export_html(nb, pdf: bool = False) -> str:
-    """The HTML; with pdf, it links to the PDF published beside it (briefing.pdf)."""
-    body, _ = BriefingHTMLExporter().from_notebook_node(nb, resources={"briefing_pdf": pdf})
-    return body
+def export_html(nb, pdf: bool = False) -> tuple[str, dict]:
+    """The briefing's HTML, and the exporter's resources (with the numbers given to figures and tables);
+    with pdf, the HTML links to the PDF published beside it (briefing.pdf)."""
+    body, resources = BriefingHTMLExporter().from_notebook_node(nb, resources={"briefing_pdf": pdf})
+    return body, resources
 
 
-def export(executed: list[Path], checked: dict[str, str], staging: Path, pdf: bool = True) -> None:
+def name_figures(folder: Path, numbers: dict[str, int]) -> None:
+    """Rename each chart's files from its key (timeline.svg) to its number in this edition (figure1_timeline.svg);
+    drop the files of charts this edition does not show."""
+    from .crossrefs import figure_file
+
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        key = path.stem
+        if key in numbers:
+            path.rename(path.with_name(figure_file(numbers[key], key) + path.suffix))
+        elif not path.stem.startswith("figure"):
+            path.unlink()
+
+
+def export(executed: list[Path], checked: dict[str, str], staging: Path, pdf: bool = True,
+           sources_dir: Path | None = None) -> None:
     """The combined notebook, the HTML and (if pdf) the PDF, written into staging."""
     import nbformat
 
     from .assemble import combine
     from .pdf import write_pdf
 
-    combined = combine(executed, checked)
+    combined = combine(executed, checked, sources_dir)
     nbformat.write(combined, staging / "briefing.ipynb")
-    html = export_html(combined, pdf=pdf)
+    html, resources = export_html(combined, pdf=pdf)
+    name_figures(staging / "figures", resources.get("exhibits", {}).get("figure", {}))
     (staging / "briefing.html").write_text(html, encoding="utf-8")
     if pdf:
         write_pdf(html, staging / "briefing.pdf")

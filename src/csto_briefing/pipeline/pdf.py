@@ -1,8 +1,8 @@
 """The PDF, written by WeasyPrint from the briefing's HTML, with its fonts embedded from matplotlib's DejaVu Sans.
 
 Tagged (PDF/UA-1: a structure tree, /MarkInfo, XMP metadata, the title shown in the window's title bar),
-opening with its outline (bookmarks) shown. Links to files beside the PDF (`briefing.html`) stay relative,
-so that the pair can be moved or published together."""
+opening with its outline (bookmarks) shown. Links to files published beside the PDF (`briefing.html`,
+`figures/...`) stay relative, so that the report folder can be moved or published as a whole."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from ..errors import BuildError
 
 EMBEDDED_FAMILY = "Briefing Sans"  # a name of our own: an @font-face named like an installed font is shadowed by it
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF with XMP metadata and DisplayDocTitle; WeasyPrint writes one variant at a time
-# Files published beside the PDF; a link to them is written relative (WeasyPrint would make it absolute).
-SIBLINGS = ("briefing.html",)
 
 
 def font_css() -> str:
@@ -30,7 +28,8 @@ def font_css() -> str:
 
 
 def _finish(base: str):
-    """A WeasyPrint finisher: outline shown on opening, the title in the title bar, links to siblings made relative."""
+    """A WeasyPrint finisher: outline shown on opening, the title in the title bar, and links into the project
+    folder (base) made relative again (WeasyPrint resolves every relative link against the base URL)."""
     import pydyf
 
     def finisher(document, pdf) -> None:
@@ -38,12 +37,12 @@ def _finish(base: str):
         prefs = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary({})
         prefs["DisplayDocTitle"] = "true"
         pdf.catalog["ViewerPreferences"] = prefs
-        absolute = {f"{base}{name}": name for name in SIBLINGS}
         for obj in pdf.objects:
             action = obj.get("A") if isinstance(obj, dict) else None
             if isinstance(action, dict) and isinstance(action.get("URI"), pydyf.String):
-                name = absolute.get(str(action["URI"].string))
-                if name:
+                uri = str(action["URI"].string)
+                if uri.startswith(base):
+                    name = uri[len(base):]
                     action["URI"] = pydyf.String(name)
                     obj["Contents"] = pydyf.String(name)
     return finisher

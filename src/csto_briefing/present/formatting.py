@@ -47,6 +47,14 @@ def fmt_time(day: str, time: str, tz: str, approximate: bool = False) -> str:
     return f"{'about ' if approximate else ''}{time} {city} time ({utc_offset(day, time, tz)})"
 
 
+WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+def words(value: int) -> str:
+    """House style: whole numbers one to nine in words, larger ones in figures ('five', '12', '2,030')."""
+    return WORDS[int(value)] if float(value).is_integer() and 0 <= int(value) <= 9 else fmt_number(value)
+
+
 def fmt_number(value: float | int) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
 
