@@ -2,7 +2,8 @@
 
 - every data-table cell gets `data-label` (its column header) unless the section set one: on a phone
   the tables become stacked rows, each value labelled by its header (briefing.css, max-width 600px);
-- every chart image is wrapped in a link to itself (`#<figure id>-full`): a tap opens it full size over
+- the title (h1) ends on two words, never one: its last space is a no-break space;
+- every chart image not yet in a link is wrapped in a link to itself (`#<figure id>-full`): a tap opens it full size over
   the page (CSS `:target`), the browser's back button or the "Close" link returns.
 No script: the HTML stays free of JavaScript."""
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 
 def screen_markup(html: str) -> str:
-    if "<table" not in html and "<figure" not in html:
+    if "<table" not in html and "<figure" not in html and "<h1" not in html:
         return html
     from bs4 import BeautifulSoup
 
@@ -35,6 +36,13 @@ def screen_markup(html: str) -> str:
                         cell["data-label"] = labels[column]
                         changed = True
                     column += int(cell.get("colspan", 1) or 1)
+    for h1 in soup.find_all("h1"):
+        texts = [t for t in h1.find_all(string=True) if t.strip()]
+        if texts and len(h1.get_text().split()) >= 4 and " " in texts[-1].rstrip():
+            last = texts[-1]
+            head, _, tail = last.rstrip().rpartition(" ")
+            last.replace_with(head + "\u00a0" + tail + last[len(last.rstrip()):])
+            changed = True
     for n, figure in enumerate(soup.select("figure.chart"), 1):
         img = figure.find("img")
         if img is None or img.find_parent("a") is not None:
