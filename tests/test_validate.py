@@ -53,8 +53,9 @@ def test_an_approved_vote_needs_its_date(data_copy):
     path = data_copy / "positions.csv"
     text = path.read_text(encoding="utf-8").replace("approved,2022-01-07,supported_with_conditions", "approved,,supported_with_conditions")
     path.write_text(text, encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), start=1) if "approved,,supported_with_conditions" in l)
     found = [l for l in lines(data_copy) if "an approved or failed vote needs its date" in l]
-    assert found == [f"{path}:6: parliament_date: '' does not fit parliament 'approved': an approved or failed vote needs its date"]
+    assert found == [f"{path}:{line}: parliament_date: '' does not fit parliament 'approved': an approved or failed vote needs its date"]
 
 
 def test_a_deployment_needs_a_date(data_copy):
@@ -130,3 +131,88 @@ def test_bad_data_stops_the_build_before_any_kernel_and_keeps_the_report(data_co
     assert not list((tmp_path / "build").glob("*.ipynb"))
     assert sorted(p.name for p in report.iterdir()) == ["briefing.html"]
     assert (report / "briefing.html").read_text(encoding="utf-8") == "last good report"
+
+
+# -- order within a day (events.seq) ------------------------------------------------------------------------
+
+def test_events_out_of_clock_order_within_a_day_give_one_line(data_copy):
+    """On 6 January the 00:00 consultations must come before the 02:00 decision (same date, same zone)."""
+    path = data_copy / "events.csv"
+    line = edit_cell(path, "k-consultations", "seq", "3")
+    edit_cell(path, "k-arrival", "seq", "1")
+    found = [l for l in lines(data_copy) if ": seq: " in l]
+    decision = edit_cell(path, "k-decision", "seq", "2")
+    assert found == [f"{path}:{decision}: seq: '2' puts k-decision (02:00) before k-consultations (line {line}, seq 3, 00:00) "
+                     "on 2022-01-06, Asia/Yerevan: seq must follow the clock times"]
+
+
+def test_a_seq_used_twice_on_one_date_gives_one_line(data_copy):
+    path = data_copy / "events.csv"
+    first = edit_cell(path, "k-soe-1", "seq", "1")
+    line = edit_cell(path, "k-government", "seq", "1")
+    found = [l for l in lines(data_copy) if ": seq: " in l]
+    assert found == [f"{path}:{line}: seq: '1' is also the seq of k-soe-1 (line {first}) on 2022-01-05: "
+                     "each event of a date needs its own seq"]
+
+
+# -- certainty and verification from sources.reliability and sources.origin -----------------------------------
+
+def test_confirmed_on_one_report_gives_one_line(data_copy):
+    """Zas's 2,500 rests on one Sputnik report: it cannot be 'confirmed'."""
+    path = data_copy / "events.csv"
+    line = edit_cell(path, "k-2500", "certainty", "confirmed")
+    found = [l for l in lines(data_copy) if ": certainty: " in l]
+    assert found == [f"{path}:{line}: certainty: 'confirmed' needs a primary source or two or more independent reports; "
+                     "source_ids give one report (Sputnik: sputnik-2022-01-06) "
+                     "(a mirror or relay has the origin of what it re-posts; else use 'reported')"]
+
+
+def test_a_mirror_is_not_a_second_report_of_what_it_reposts(data_copy):
+    """Kursiv relays Interfax: citing it beside Interfax is still one report."""
+    path = data_copy / "events.csv"
+    line = edit_cell(path, "k-lpg", "source_ids", "interfax-2022-01-06;kursiv-2022-01-19")
+    edit_cell(path, "k-lpg", "certainty", "confirmed")
+    assert (f"{path}:{line}: certainty: 'confirmed' needs a primary source or two or more independent reports; "
+            "source_ids give one report (Interfax: interfax-2022-01-06, kursiv-2022-01-19) "
+            "(a mirror or relay has the origin of what it re-posts; else use 'reported')") in lines(data_copy)
+
+
+def test_a_primary_source_alone_confirms(data_copy):
+    path = data_copy / "events.csv"
+    edit_cell(path, "k-2500", "source_ids", "pm-armenia-2022-01-10")
+    edit_cell(path, "k-2500", "certainty", "confirmed")
+    assert not [l for l in lines(data_copy) if ": certainty: " in l]
+
+
+def test_corroborated_by_the_same_origin_gives_one_line(data_copy):
+    path = data_copy / "commentary.csv"
+    line = edit_cell(path, "q-zas-2500", "verification", "corroborated")
+    edit_cell(path, "q-zas-2500", "corroborated_by", "urdupoint-2022-01-06")
+    found = [l for l in lines(data_copy) if ": verification: " in l]
+    assert found == [f"{path}:{line}: verification: 'corroborated' needs a source independent of sputnik-2022-01-06 "
+                     "(origin 'Sputnik') in corroborated_by; it gives one report (Sputnik: urdupoint-2022-01-06) "
+                     "(else use 'single_source')"]
+
+
+def test_a_verdict_cannot_rest_on_a_source_issued_after_its_as_of(data_copy):
+    path = data_copy / "claims.csv"
+    text = path.read_text(encoding="utf-8")
+    row = "cl-appeal,jamnews-2022-01-seed,"
+    line = next(i for i, l in enumerate(text.splitlines(), start=1) if l.startswith(row))
+    path.write_text(text.replace("accurate,He cited the Collective Security Treaty without naming an article.,info24-2022-01-05,2022-01-06",
+                                 "accurate,He cited the Collective Security Treaty without naming an article.,info24-2022-01-05;belta-2022-01-20,2022-01-06"),
+                    encoding="utf-8")
+    assert [l for l in lines(data_copy) if ": as_of: " in l] == [
+        f"{path}:{line}: as_of: '2022-01-06' is before belta-2022-01-20 was issued (2022-01-20): "
+        "a verdict may rest only on sources issued by its as_of (a month or year counts from its last day)"]
+
+
+def test_a_position_cannot_cite_a_source_issued_after_its_as_of(data_copy):
+    path = data_copy / "positions.csv"
+    text = path.read_text(encoding="utf-8")
+    old = "KAZ-2022-01,ARM,contributor,100,official,,,,,not_reported,,supported,2022-01-07,panorama-2022-01-07,"
+    line = next(i for i, l in enumerate(text.splitlines(), start=1) if l.startswith(old))
+    path.write_text(text.replace(old, old.replace("panorama-2022-01-07,", "panorama-2022-01-07;jamnews-2022-01-10,")), encoding="utf-8")
+    assert [l for l in lines(data_copy) if ": as_of: " in l] == [
+        f"{path}:{line}: as_of: '2022-01-07' is before jamnews-2022-01-10 was issued (2022-01-10): "
+        "a position may rest only on sources issued by its as_of (a month or year counts from its last day)"]

@@ -42,8 +42,8 @@ def positions_on(positions: pd.DataFrame, as_of: date) -> pd.DataFrame:
 
 
 def data_date_range(frames: dict[str, pd.DataFrame]) -> tuple[date, date]:
-    """Earliest and latest date in the events and figures: the range an as_of date may take."""
-    values = list(frames["events"]["date"]) + list(frames["figures"]["reported_on"])
+    """Earliest and latest date in the events, figures and sources' issue dates: the range an as_of date may take."""
+    values = list(frames["events"]["date"]) + list(frames["figures"]["reported_on"]) + [v for v in frames["sources"]["issued"] if v]
     return min(period_start(v) for v in values), max(period_end(v) for v in values)
 
 

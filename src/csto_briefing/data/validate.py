@@ -20,7 +20,7 @@ import pandera.pandas as pa
 
 from .. import paths
 from .codebook import Codebook, Column, Rule
-from .dates import date_precision_of, parse_partial_date
+from .dates import date_precision_of, parse_partial_date, period_end
 from ..errors import Problem
 from .read import split_ids
 
@@ -201,4 +201,154 @@ def validate_frames(frames: dict[str, pd.DataFrame | None], codebook: Codebook, 
                 column, message = registry.entries[check]
                 row = frame.loc[int(line)]
                 problems.append(Problem(shown, int(line), column, message(str(row[column]), row)))
+    problems.extend(rows_and_sources_problems(frames, codebook, data_dir))
+    return problems
+
+
+# -- Rules across rows and tables: order within a day, certainty and verification from the sources, -----------
+# -- and the sources of claims and positions issued by their as_of. Each rule is its own function; one Problem per bad row. ----
+
+UNKNOWN_ORIGIN = "unknown"
+
+
+def _shown(codebook: Codebook, data_dir: Path, table: str) -> str:
+    return paths.display_path(data_dir / codebook.tables[table].file)
+
+
+def _usable(frames: dict[str, pd.DataFrame | None], *names: str) -> bool:
+    return all(frames.get(n) is not None and not frames[n].empty for n in names)
+
+
+def order_within_day_problems(events: pd.DataFrame, shown: str) -> list[Problem]:
+    """events.seq: unique within a date; on one date, events with clock times in the same zone are in time order."""
+    problems: list[Problem] = []
+    rows = [(int(line), r) for line, r in events.iterrows() if r["seq"].isdigit() and parse_partial_date(r["date"])]
+    by_date: dict[str, list[tuple[int, pd.Series]]] = {}
+    for line, r in rows:
+        by_date.setdefault(r["date"], []).append((line, r))
+    for day, group in by_date.items():
+        first_line: dict[int, tuple[int, str]] = {}
+        for line, r in group:
+            seq = int(r["seq"])
+            if seq in first_line:
+                other_line, other_id = first_line[seq]
+                problems.append(Problem(shown, line, "seq", f"{r['seq']!r} is also the seq of {other_id} (line {other_line}) on {day}: "
+                                                        "each event of a date needs its own seq"))
+            else:
+                first_line[seq] = (line, r["event_id"])
+        timed = [(line, r) for line, r in group if TIME_RE.match(r["time_local"]) and r["tz"]]
+        for line, r in timed:
+            for other_line, o in timed:
+                if o["tz"] == r["tz"] and int(r["seq"]) < int(o["seq"]) and r["time_local"] > o["time_local"]:
+                    problems.append(Problem(shown, line, "seq", f"{r['seq']!r} puts {r['event_id']} ({r['time_local']}) before "
+                                                            f"{o['event_id']} (line {other_line}, seq {o['seq']}, {o['time_local']}) "
+                                                            f"on {day}, {r['tz']}: seq must follow the clock times"))
+    return problems
+
+
+def _origins(ids: list[str], sources: pd.DataFrame) -> tuple[bool, dict[str, list[str]]]:
+    """Whether a cited source is primary, and the known origins of the cited sources (origin -> source ids)."""
+    primary = False
+    origins: dict[str, list[str]] = {}
+    for source_id in ids:
+        if source_id not in sources.index:
+            continue  # an unknown id is reported by the reference check
+        primary |= sources.loc[source_id, "reliability"] == "primary"
+        origin = sources.loc[source_id, "origin"]
+        if origin and origin != UNKNOWN_ORIGIN:
+            origins.setdefault(origin, []).append(source_id)
+    return primary, origins
+
+
+def _reports_text(origins: dict[str, list[str]]) -> str:
+    if not origins:
+        return "no report of known origin"
+    reports = "; ".join(f"{origin}: {', '.join(ids)}" for origin, ids in origins.items())
+    return f"{'one report' if len(origins) == 1 else f'{len(origins)} reports'} ({reports})"
+
+
+# (table, certainty column, sources column): every column with the certainty vocabulary and the sources it rests on
+CERTAINTY_COLUMNS = [("events", "certainty", "source_ids"), ("positions", "units_certainty", "units_source_ids")]
+
+
+def certainty_problems(frames: dict[str, pd.DataFrame | None], codebook: Codebook, data_dir: Path) -> list[Problem]:
+    """certainty 'confirmed' = a primary source or reports of two or more origins (sources.reliability, sources.origin)."""
+    problems: list[Problem] = []
+    sources = frames["sources"].set_index("source_id")  # type: ignore[union-attr]
+    for table, column, refs in CERTAINTY_COLUMNS:
+        frame = frames.get(table)
+        if frame is None or frame.empty or column not in frame or refs not in frame:
+            continue
+        for line, r in frame.iterrows():
+            if r[column] != "confirmed":
+                continue
+            primary, origins = _origins(split_ids(r[refs]), sources)
+            if not primary and len(origins) < 2:
+                problems.append(Problem(_shown(codebook, data_dir, table), int(line), column,
+                                        f"'confirmed' needs a primary source or two or more independent reports; {refs} give "
+                                        f"{_reports_text(origins)} (a mirror or relay has the origin of what it re-posts; else use 'reported')"))
+    return problems
+
+
+def verification_problems(commentary: pd.DataFrame, sources: pd.DataFrame, shown: str) -> list[Problem]:
+    """commentary: 'corroborated' needs, in corroborated_by, a source of known origin other than source_id's."""
+    problems: list[Problem] = []
+    sources = sources.set_index("source_id")
+    for line, r in commentary.iterrows():
+        if r["verification"] != "corroborated" or not r["corroborated_by"] or r["source_id"] not in sources.index:
+            continue  # an empty corroborated_by is reported by the codebook's rule
+        own = sources.loc[r["source_id"], "origin"]
+        _, origins = _origins(split_ids(r["corroborated_by"]), sources)
+        others = {o: ids for o, ids in origins.items() if o != own}
+        if not others:
+            problems.append(Problem(shown, int(line), "verification",
+                                    f"'corroborated' needs a source independent of {r['source_id']} (origin {own!r}) in corroborated_by; "
+                                    f"it gives {_reports_text(origins)} (else use 'single_source')"))
+    return problems
+
+
+# (table, as_of column, sources column, what a row is): a row dated as_of rests only on sources issued by then
+AS_OF_SOURCES = [("claims", "as_of", "evidence_source_ids", "a verdict"), ("positions", "as_of", "source_ids", "a position"),
+                 ("positions", "as_of", "units_source_ids", "a position")]
+
+
+def sources_by_as_of_problems(frames: dict[str, pd.DataFrame | None], codebook: Codebook, data_dir: Path) -> list[Problem]:
+    """claims and positions: every source a row cites was issued by the row's as_of (a month or year counts from its last day)."""
+    problems: list[Problem] = []
+    sources = frames["sources"]
+    issued = dict(zip(sources["source_id"], sources["issued"]))  # type: ignore[index]
+    for table, date_column, refs, what in AS_OF_SOURCES:
+        frame = frames.get(table)
+        if frame is None or frame.empty or date_column not in frame or refs not in frame:
+            continue
+        shown = _shown(codebook, data_dir, table)
+        for line, r in frame.iterrows():
+            if parse_partial_date(r[date_column]) is None or len(r[date_column]) != 10:
+                continue
+            as_of = period_end(r[date_column])
+            for source_id in split_ids(r[refs]):
+                if source_id not in issued:
+                    continue
+                when = issued[source_id]
+                if not when or parse_partial_date(when) is None:
+                    problems.append(Problem(shown, int(line), refs, f"{source_id} has no issue date: {what} dated by as_of "
+                                            "must rest on dated sources (fill sources.issued or cite another source)"))
+                elif period_end(when) > as_of:
+                    problems.append(Problem(shown, int(line), date_column, f"{r[date_column]!r} is before {source_id} was issued ({when}): "
+                                            f"{what} may rest only on sources issued by its as_of (a month or year counts from its last day)"))
+    return problems
+
+
+def rows_and_sources_problems(frames: dict[str, pd.DataFrame | None], codebook: Codebook, data_dir: Path) -> list[Problem]:
+    """The rules across rows and tables; tables that could not be read, or lack a column, are skipped."""
+    problems: list[Problem] = []
+    events, sources = frames.get("events"), frames.get("sources")
+    if _usable(frames, "events") and "seq" in events:  # type: ignore[operator]
+        problems += order_within_day_problems(events, _shown(codebook, data_dir, "events"))  # type: ignore[arg-type]
+    if not _usable(frames, "sources") or "origin" not in sources:  # type: ignore[operator]
+        return problems
+    problems += certainty_problems(frames, codebook, data_dir)
+    if _usable(frames, "commentary") and "corroborated_by" in frames["commentary"]:  # type: ignore[index]
+        problems += verification_problems(frames["commentary"], sources, _shown(codebook, data_dir, "commentary"))  # type: ignore[arg-type]
+    problems += sources_by_as_of_problems(frames, codebook, data_dir)
     return problems
