@@ -8,6 +8,13 @@ AS_OF ?=
 SINCE ?=
 PARAMS ?=
 EDITIONS ?= editions/editions.yaml
+# The options reach the command through the environment, taken literally (never expanded by make, never parsed by
+# the shell): `make report 'AS_OF=2022-01-07; touch x'` is a bad date, and PARAMS may hold spaces.
+override AS_OF := $(value AS_OF)
+override SINCE := $(value SINCE)
+override PARAMS := $(value PARAMS)
+override EDITIONS := $(value EDITIONS)
+export AS_OF SINCE PARAMS EDITIONS
 
 .DEFAULT_GOAL := help
 .PHONY: help env report editions validate test lint bench lab clean lock check-system look check-look
@@ -53,10 +60,10 @@ validate: $(STAMP) ## check every table in data/ against data/codebook.yaml
 	@$(BIN)/csto-briefing validate
 
 report: $(STAMP) ## build report/briefing.html, briefing.pdf, figures/ and the combined notebook
-	@$(BIN)/csto-briefing build $(if $(PARAMS),--params $(PARAMS)) $(if $(AS_OF),--as-of $(AS_OF)) $(if $(SINCE),--since $(SINCE))
+	@$(BIN)/csto-briefing build $${PARAMS:+--params "$$PARAMS"} $${AS_OF:+--as-of "$$AS_OF"} $${SINCE:+--since "$$SINCE"}
 
 editions: $(STAMP) ## build every edition in editions/editions.yaml into report/editions/, in parallel, with an index
-	@$(BIN)/csto-briefing editions $(EDITIONS)
+	@$(BIN)/csto-briefing editions "$$EDITIONS"
 
 test: $(STAMP) ## run the tests (they build the briefing in a temporary folder)
 	@$(BIN)/python -m pytest

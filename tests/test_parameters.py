@@ -13,9 +13,9 @@ import nbformat
 import pytest
 
 from csto_briefing import paths
-from csto_briefing.present import sections
 from csto_briefing.briefing import Briefing
 from csto_briefing.parameters import DEFAULTS, PARAMETERS, ParameterError, check, parameters_cell_source
+from csto_briefing.present import sections
 
 CLI = [sys.executable, "-m", "csto_briefing.cli"]
 CASES = ["KGZ-2010-06", "ARM-2021-05", "ARM-2021-11", "KAZ-2022-01", "ARM-2022-09"]
@@ -41,6 +41,8 @@ def messages(values: dict) -> list[str]:
     ({"compare": "ARM-2021-05;XYZ"}, f"parameter compare: 'XYZ' is not a case_id (one of: {', '.join(CASES)})"),
     ({"as_of": "2022-01-07", "since": "2022-02-01"}, "parameter since: '2022-02-01' is not before as_of '2022-01-07' (since must be earlier)"),
     ({"edition": "line one\nline two"}, "parameter edition: 'line one\\nline two' spans several lines (give one line of text)"),
+    ({"author": "desk\x00"}, "parameter author: 'desk\\x00' contains the control character U+0000 (give plain text: no control characters other than tab)"),
+    ({"title": "a\u2028b"}, "parameter title: 'a\\u2028b' contains the control character U+2028 (give plain text: no control characters other than tab)"),
 ])
 def test_each_bad_parameter_gives_one_line(values, expected):
     assert messages(values) == [expected]
@@ -90,10 +92,14 @@ def test_a_parameters_file_and_flags(tmp_path: Path):
 
 
 def test_make_passes_the_variables_on():
-    result = subprocess.run(["make", "-n", "report", "AS_OF=2022-01-07", "SINCE=2022-01-06", "PARAMS=editions/jan-2022.yaml"],
+    """The file is read, then the flags override it: as_of from AS_OF (refused here, so nothing is built)."""
+    result = subprocess.run(["make", "-s", "report", "AS_OF=2022-13-01", "SINCE=2022-01-06", "PARAMS=editions/jan-2022.yaml"],
                             capture_output=True, text=True, cwd=paths.ROOT)
-    command = [line for line in result.stdout.splitlines() if "csto-briefing build" in line]
-    assert command and "--params editions/jan-2022.yaml --as-of 2022-01-07 --since 2022-01-06" in command[0]
+    assert result.returncode != 0
+    assert "parameter as_of: '2022-13-01' is not a date (YYYY-MM-DD)" in result.stderr.splitlines()
+    command = [line for line in subprocess.run(["make", "-n", "report"], capture_output=True, text=True,
+                                               cwd=paths.ROOT).stdout.splitlines() if "csto-briefing build" in line]
+    assert command and '${PARAMS:+--params "$PARAMS"} ${AS_OF:+--as-of "$AS_OF"} ${SINCE:+--since "$SINCE"}' in command[0]
 
 
 def _run_notebook(tmp_path: Path, name: str, *params: str) -> tuple[subprocess.CompletedProcess, str]:
@@ -199,3 +205,54 @@ def test_editions_are_built_with_an_index(tmp_path: Path):
 def test_the_figure_used_is_the_latest_known_on_as_of(as_of, measure, value):
     latest = Briefing.load(as_of).latest_figures
     assert set(latest[latest["measure"] == measure]["value"]) == ({value} if value is not None else set())
+
+
+# -- every accepted as_of builds; the others are refused with the range that builds (issue 13) ------------------
+
+def _range_and_probes() -> tuple[tuple, list]:
+    """The range that builds for the default focus, from the data, and the dates to probe: both ends, the day
+    outside each end, and the day before and after each appeal in data/cases.csv."""
+    import csv
+    from datetime import date, timedelta
+
+    from csto_briefing.data.asof import data_date_range, first_event_dates
+    from csto_briefing.data.dataset import load_dataset
+
+    data = load_dataset()
+    first, last = data_date_range(data.tables)
+    start = max(first, first_event_dates(data.tables)[DEFAULTS["focus"]])
+    with open(paths.DATA_DIR / "cases.csv", encoding="utf-8-sig", newline="") as handle:
+        appeals = [date.fromisoformat(row["appeal_date"]) for row in csv.DictReader(handle) if len(row["appeal_date"]) == 10]
+    one = timedelta(days=1)
+    probes = sorted({start, last, start - one, last + one, *(d + s for d in appeals for s in (-one, one))})
+    return (start, last), probes
+
+
+def test_as_of_outside_the_range_that_builds_is_refused_with_the_range():
+    from csto_briefing.briefing import check_against_data
+    from csto_briefing.data.dataset import load_dataset
+
+    (start, last), probes = _range_and_probes()
+    data = load_dataset()
+    for day in probes:
+        if start <= day <= last:
+            assert check_against_data({"as_of": day.isoformat()}, data)["as_of"] == day.isoformat()
+        else:
+            with pytest.raises(ParameterError) as info:
+                check_against_data({"as_of": day.isoformat()}, data)
+            assert info.value.lines == [
+                f"parameter as_of: '{day.isoformat()}' is outside the range that builds: {start.isoformat()} (the first event "
+                f"of the focus case, {DEFAULTS['focus']}) to {last.isoformat()} (the data's last date)"]
+
+
+def test_every_accepted_as_of_around_the_ends_and_the_appeals_builds(tmp_path: Path):
+    from csto_briefing.pipeline.editions import build_editions
+
+    (start, last), probes = _range_and_probes()
+    accepted = [d for d in probes if start <= d <= last]
+    assert start in accepted and last in accepted and len(accepted) >= 4
+    editions = tmp_path / "editions.yaml"
+    editions.write_text("editions:\n" + "".join(f"  - {{as_of: '{d.isoformat()}'}}\n" for d in accepted), encoding="utf-8")
+    build_editions(editions, report_dir=tmp_path / "report", build_dir=tmp_path / "build", pdf=False, log=lambda line: None)
+    for day in accepted:
+        assert (tmp_path / "report" / day.isoformat() / "briefing.html").is_file(), day

@@ -3,7 +3,6 @@ the build needs no network and writes only under its build folder, its report fo
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import shutil
@@ -176,6 +175,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path,
         command = ["unshare", "-rn", *offline, *command]  # a network namespace with nothing but loopback
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stderr
+    (tmp / "stderr.txt").write_text(result.stderr, encoding="utf-8")
     assert list(home.iterdir()) == [], "the build wrote into HOME"
     return tmp / "report", tmp, project_before
 
@@ -228,6 +228,12 @@ def test_hostile_text_is_shown_literally_in_the_pdf(hostile_build):
     text = _visible(_body_text(pypdf.PdfReader(report / "briefing.pdf")))
     for quote_id, payload in PAYLOADS.items():
         assert _visible(SEEN_IN_PDF.get(quote_id, payload)) in text, quote_id
+
+
+def test_a_clean_build_prints_no_warning_a_user_cannot_act_on(hostile_build):
+    _, tmp, _ = hostile_build
+    stderr = (tmp / "stderr.txt").read_text(encoding="utf-8")
+    assert "Warning" not in stderr and "Traceback" not in stderr and "is not a writable location" not in stderr, stderr
 
 
 def test_the_build_writes_only_where_it_is_told(hostile_build):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .data import asof
+from .data.asof import NotYetKnown  # noqa: F401 - re-exported: `from csto_briefing.briefing import NotYetKnown`
 from .data.dataset import Dataset, load_dataset
 from .parameters import DEFAULTS, SUBTITLE, TITLE, build_date, check, split_cases  # noqa: F401 - re-exported
 
@@ -18,7 +19,8 @@ DEFAULT_AS_OF = DEFAULTS["as_of"]
 
 def check_against_data(values: dict, data: Dataset) -> dict[str, str]:
     """The parameters checked as declared and against the data (case ids, date range)."""
-    return check(values, case_ids=list(data.cases["case_id"]), date_range=asof.data_date_range(data.tables))
+    return check(values, case_ids=list(data.cases["case_id"]), date_range=asof.data_date_range(data.tables),
+                 first_dates=asof.first_event_dates(data.tables))
 
 
 @dataclass
@@ -68,6 +70,12 @@ class Briefing:
         events = asof.known_by(self.data.events, "date", self.as_of).copy()
         events["_start"] = [asof.period_start(v) for v in events["date"]]
         return events.sort_values(["_start", "time_local"], kind="stable").drop(columns="_start")
+
+    def event(self, event_id: str) -> pd.Series:
+        """One event a section is built on, as known on as_of. Raises asof.NotYetKnown when it happened after as_of
+        (the section then says so, e.g. `except NotYetKnown as exc: note = str(exc)`), KeyError when the data has no
+        such event. Use it instead of filtering `events` and skipping an empty result."""
+        return asof.event_on(self.data.events, event_id, self.as_of)
 
     @cached_property
     def figures(self) -> pd.DataFrame:

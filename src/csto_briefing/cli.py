@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,11 @@ from .errors import DataError
 def _validate(args: argparse.Namespace) -> int:
     from .data.dataset import check_data
 
-    problems = check_data(Path(args.data) if args.data else None)
+    try:
+        problems = check_data(Path(args.data) if args.data else None)
+    except OSError as exc:
+        print(f"error: {_os_error(exc)}", file=sys.stderr)
+        return 1
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
@@ -25,9 +30,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _dictionary(args: argparse.Namespace) -> int:
-    from .data.codebook import data_dictionary_markdown, load_codebook
+    from .data.codebook import CodebookError, data_dictionary_markdown, load_codebook
 
-    print(data_dictionary_markdown(load_codebook()), end="")
+    try:
+        print(data_dictionary_markdown(load_codebook()), end="")
+    except CodebookError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -41,7 +50,7 @@ def _given_parameters(args: argparse.Namespace) -> dict:
         try:
             loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
-            raise ValueError(f"{args.params}: cannot be read as a YAML parameters file ({exc})") from None
+            raise ValueError(f"{args.params}: cannot be read as a YAML parameters file ({' '.join(str(exc).split())})") from None
         if not isinstance(loaded, dict):
             raise ValueError(f"{args.params}: expected 'name: value' lines, got {type(loaded).__name__}")
         values.update(loaded)
@@ -56,13 +65,44 @@ def _given_parameters(args: argparse.Namespace) -> dict:
     return values
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the build stops and leaves the report as it was."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    import multiprocessing
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once is enough
+    for child in multiprocessing.active_children():  # the notebook workers stop their kernels as on Ctrl-C
+        try:
+            os.kill(child.pid, signal.SIGINT)
+        except OSError:
+            pass
+    raise Terminated()
+
+
+def _os_error(exc: OSError) -> str:
+    """One line for an operating-system error: what failed, and where."""
+    what = exc.strerror or type(exc).__name__
+    where = f": {paths.display_path(Path(exc.filename))}" if exc.filename else ""
+    return f"{what}{where}"
+
+
 def _reported(step: Callable[[], object], unchanged: str) -> int:
     """Run a build step; turn each kind of failure into its lines on stderr and an exit code.
 
     `unchanged` says what a failure leaves as it was, e.g. 'the report was not changed'."""
+    import signal
+
     from .errors import BuildError
     from .parameters import ParameterError
+    from .pipeline.state import BuildBusy
 
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread: SIGTERM keeps its default
+        previous = None
     try:
         step()
     except DataError as exc:
@@ -75,13 +115,25 @@ def _reported(step: Callable[[], object], unchanged: str) -> int:
             print(line, file=sys.stderr)
         print(f"error: invalid parameters; no notebook was run and {unchanged}", file=sys.stderr)
         return 2
+    except BuildBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
     except (BuildError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         print(unchanged, file=sys.stderr)
         return 1
+    except OSError as exc:  # a full disk, a folder that cannot be written ...
+        print(f"error: {_os_error(exc)}; {unchanged}", file=sys.stderr)
+        return 1
+    except Terminated:
+        print(f"terminated; {unchanged}", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print(f"interrupted; {unchanged}", file=sys.stderr)
         return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
     return 0
 
 
@@ -91,9 +143,8 @@ def _log(line: str) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     from .pipeline.build import build
-    from .pipeline.config import BuildConfig, contain
+    from .pipeline.config import BuildConfig
 
-    contain(Path(args.build_dir).resolve() if args.build_dir else paths.BUILD_DIR)  # before matplotlib is imported
     try:
         config = BuildConfig(params=_given_parameters(args), log=_log)
     except ValueError as exc:
@@ -112,10 +163,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _editions(args: argparse.Namespace) -> int:
-    from .pipeline.config import contain
-
     build_dir = Path(args.build_dir).resolve() if args.build_dir else paths.BUILD_DIR / "editions"
-    contain(build_dir)  # before matplotlib is imported
     from .pipeline.editions import build_editions
 
     return _reported(lambda: build_editions(

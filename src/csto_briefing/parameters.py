@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 TITLE = "The CSTO answered Kazakhstan within hours. Armenia's appeals brought no troops."
@@ -20,7 +21,7 @@ SUBTITLE = "The Collective Security Treaty Organization and the appeals for help
 def build_date() -> date:
     """The date of this build: from SOURCE_DATE_EPOCH when set (reproducible builds), else today (UTC)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc) if epoch and epoch.isdigit() else datetime.now(timezone.utc)
+    moment = datetime.fromtimestamp(int(epoch), tz=UTC) if epoch and epoch.isascii() and epoch.isdigit() else datetime.now(UTC)
     return moment.date()
 
 
@@ -49,6 +50,11 @@ KINDS = {"date": "a date (YYYY-MM-DD)", "optional_date": "a date (YYYY-MM-DD) or
          "cases": "case_ids separated by ';'", "text": "text", "path": "a folder path"}
 
 
+# Cases every edition draws whatever its focus: today's timeline chart always has a lane for the default focus case,
+# and cannot draw it before that case's first event. as_of is refused before the first event of these cases too.
+ALWAYS_SHOWN: tuple[str, ...] = (DEFAULTS["focus"],)
+
+
 class ParameterError(ValueError):
     """One or more parameters are invalid; each line names the parameter, the value and what would be valid."""
 
@@ -63,9 +69,12 @@ def parameters_cell_source() -> str:
     return "\n".join(f"{f'{p.name} = {p.default!r}':<{width}}  # {p.help}" for p in PARAMETERS)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")  # as data/validate.py refuses in text
+
+
 def _as_date(value: str) -> date | None:
     try:
-        return date.fromisoformat(value) if len(value) == 10 else None
+        return date.fromisoformat(value) if len(value) == 10 and value.isascii() else None
     except ValueError:
         return None
 
@@ -75,10 +84,12 @@ def split_cases(value: str) -> list[str]:
 
 
 def check(values: dict[str, Any], case_ids: list[str] | None = None,
-          date_range: tuple[date, date] | None = None) -> dict[str, str]:
+          date_range: tuple[date, date] | None = None, first_dates: dict[str, date] | None = None) -> dict[str, str]:
     """Every parameter, with defaults filled in and values as strings; raises ParameterError listing every problem.
 
-    With case_ids and date_range (from the data) the values are also checked against the data."""
+    With case_ids and date_range (from the data) the values are also checked against the data. With first_dates
+    (each case's first known event, from the data), as_of must also be on or after the focus case's first event:
+    the range of dates that builds an edition about that case, which the message gives."""
     problems: list[str] = []
     out = dict(DEFAULTS)
     for name, value in values.items():
@@ -105,6 +116,13 @@ def check(values: dict[str, Any], case_ids: list[str] | None = None,
             day = _as_date(value)
             if day is None:
                 problems.append(f"parameter {name}: {value!r} is not a date (YYYY-MM-DD)")
+            elif name == "as_of" and date_range and first_dates and out["focus"] in first_dates:
+                start, case = max((first_dates[c], c) for c in {out["focus"], *ALWAYS_SHOWN} if c in first_dates)
+                start = max(start, date_range[0])
+                why = "the focus case" if case == out["focus"] else "a case every edition's timeline draws"
+                if not start <= day <= date_range[1]:
+                    problems.append(f"parameter as_of: {value!r} is outside the range that builds: {start.isoformat()} "
+                                    f"(the first event of {why}, {case}) to {date_range[1].isoformat()} (the data's last date)")
             elif date_range and not date_range[0] <= day <= date_range[1]:
                 problems.append(f"parameter {name}: {value!r} is outside the data's range "
                                 f"({date_range[0].isoformat()} to {date_range[1].isoformat()})")
@@ -114,6 +132,9 @@ def check(values: dict[str, Any], case_ids: list[str] | None = None,
                     problems.append(f"parameter {name}: {case!r} is not a case_id (one of: {', '.join(case_ids)})")
         elif kind == "text" and ("\n" in value or "\r" in value):
             problems.append(f"parameter {name}: {value!r} spans several lines (give one line of text)")
+        elif kind == "text" and (bad := _CONTROL.search(value)):
+            problems.append(f"parameter {name}: {value!r} contains the control character U+{ord(bad.group()):04X} "
+                            f"(give plain text: no control characters other than tab)")
     as_of, since = _as_date(out["as_of"]), _as_date(out["since"]) if out["since"] else None
     if as_of and since and since >= as_of:
         problems.append(f"parameter since: {out['since']!r} is not before as_of {out['as_of']!r} (since must be earlier)")

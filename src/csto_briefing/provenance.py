@@ -1,30 +1,22 @@
-"""What a briefing was built from: parameters, a fingerprint of the data, the code version, package versions."""
+"""What a briefing was built from: parameters, a fingerprint of the data, the code (version and hash), package versions."""
 
 from __future__ import annotations
 
 import platform
-import subprocess
 from importlib import metadata
 
-from . import paths
 from .briefing import Briefing
-from .hashing import codebook_path, fingerprint
+from .hashing import codebook_path, fingerprint, kernel_code_hash
 
 PACKAGES = ("csto-briefing", "pandas", "matplotlib", "papermill", "nbconvert", "nbclient", "weasyprint", "pandera", "jinja2")
 
 
 def code_version() -> str:
-    """The git commit of the project (with '+changes' when the work tree differs), or the package version."""
-    try:
-        commit = subprocess.run(["git", "-C", str(paths.ROOT), "rev-parse", "--short=12", "HEAD"], capture_output=True,
-                                text=True, timeout=5)
-        if commit.returncode == 0:
-            dirty = subprocess.run(["git", "-C", str(paths.ROOT), "status", "--porcelain", "--untracked-files=no"],
-                                   capture_output=True, text=True, timeout=5).stdout.strip()
-            return f"git {commit.stdout.strip()}{' +changes' if dirty else ''}"
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return f"csto-briefing {metadata.version('csto-briefing')}"
+    """The package's version and a hash of its code as the notebooks use it (section templates and chart style
+    included): the same hash that decides whether a notebook must run again, so what the report prints is always
+    what it was built from. (A git commit is not printed: it changes with edits that do not touch the report, such
+    as the README, and a rebuild that is rightly skipped would then print a stale one.)"""
+    return f"csto-briefing {metadata.version('csto-briefing')}, code {kernel_code_hash()[:16]}"
 
 
 def package_versions() -> dict[str, str]:

@@ -9,6 +9,27 @@ import pandas as pd
 from .dates import period_end, period_start
 
 
+class NotYetKnown(LookupError):
+    """A row the data holds, but dated after as_of: a section built on it says it is not yet known (str(exc) says so
+    in a sentence a reader can be shown) instead of leaving it out without a word."""
+
+    def __init__(self, what: str, when: str, as_of: date):
+        self.what, self.when, self.as_of = what, when, as_of
+        super().__init__(f"{what} is not yet known as of {as_of.isoformat()} (the data dates it {when})")
+
+
+def event_on(events: pd.DataFrame, event_id: str, as_of: date) -> pd.Series:
+    """The event `event_id` as known on as_of. Raises NotYetKnown when the data dates it after as_of, and KeyError
+    (naming data/events.csv) when the data has no such event: never an empty result to be skipped silently."""
+    rows = events[events["event_id"] == event_id]
+    if rows.empty:
+        raise KeyError(f"event {event_id!r} is not in data/events.csv")
+    row = rows.iloc[0]
+    if period_end(row["date"]) > as_of:
+        raise NotYetKnown(f"event {event_id!r}", row["date"], as_of)
+    return row
+
+
 def known_by(frame: pd.DataFrame, column: str, as_of: date) -> pd.DataFrame:
     """Rows whose date in `column` lies wholly on or before as_of (a month counts from its last day)."""
     if frame.empty:
@@ -45,6 +66,17 @@ def data_date_range(frames: dict[str, pd.DataFrame]) -> tuple[date, date]:
     """Earliest and latest date in the events, figures and sources' issue dates: the range an as_of date may take."""
     values = list(frames["events"]["date"]) + list(frames["figures"]["reported_on"]) + [v for v in frames["sources"]["issued"] if v]
     return min(period_start(v) for v in values), max(period_end(v) for v in values)
+
+
+def first_event_dates(frames: dict[str, pd.DataFrame]) -> dict[str, date]:
+    """For each case with events, the first day on which one of its events is known (a month counts from its end):
+    the earliest as_of at which the briefing has something to say about that case."""
+    firsts: dict[str, date] = {}
+    for case, value in zip(frames["events"]["case_id"], frames["events"]["date"]):
+        if case:
+            day = period_end(value)
+            firsts[case] = min(firsts.get(case, day), day)
+    return firsts
 
 
 def cases_on(cases: pd.DataFrame, as_of: date) -> pd.DataFrame:

@@ -11,9 +11,9 @@ import pandas as pd
 from .. import paths
 from ..errors import DataError, Problem
 from ..hashing import VALIDATED_ENV, codebook_path, fingerprint
-from .codebook import Codebook, Table, load_codebook
-from .read import read_raw
-from .validate import validate_frames
+from .codebook import Codebook, CodebookError, Table, load_codebook
+from .read import _not_a_plain_file, read_raw
+from .validate import plausibility_problems, validate_frames
 
 
 class TrackedTables(dict):
@@ -72,15 +72,28 @@ def load_dataset(data_dir: Path | None = None, codebook: Codebook | None = None)
     When the build has validated these exact files already (same fingerprint in the environment),
     the pandera checks are not run again in each notebook's kernel."""
     data_dir = Path(data_dir or paths.DATA_DIR)
-    codebook = codebook or load_codebook(codebook_path(data_dir))
+    if not data_dir.is_dir():
+        what = "is not a folder" if data_dir.exists() else "folder is missing"
+        raise DataError([Problem(paths.display_path(data_dir), 0, "", f"{what} (the tables and codebook.yaml live there)")])
+    try:
+        codebook = codebook or load_codebook(codebook_path(data_dir))
+    except CodebookError as exc:
+        where, _, message = str(exc).partition(": ")
+        raise DataError([Problem(where, 0, "", message)]) from None
     raw: dict[str, pd.DataFrame | None] = {}
     problems: list[Problem] = []
     for name, table in codebook.tables.items():
         frame, found = read_raw(data_dir / table.file, table)
         raw[name] = frame
         problems.extend(found)
-    if os.environ.get(VALIDATED_ENV) != fingerprint(data_dir, codebook_path(data_dir)):
+    listed = {table.file for table in codebook.tables.values()}
+    for path in sorted(data_dir.glob("*.csv")):  # a file the codebook does not list is ignored, but never read if odd
+        if path.name not in listed and (odd := _not_a_plain_file(path, paths.display_path(path), None)) is not None:
+            problems.append(odd)
+    validated = os.environ.get(VALIDATED_ENV)
+    if problems or not validated or validated != fingerprint(data_dir, codebook_path(data_dir)):
         problems.extend(validate_frames(raw, codebook, data_dir))
+        problems.extend(plausibility_problems(raw, codebook, data_dir))
     if problems:
         raise DataError(problems)
     return Dataset(codebook, TrackedTables({name: _typed(raw[name], codebook.tables[name]) for name in raw}), data_dir)

@@ -352,3 +352,175 @@ def rows_and_sources_problems(frames: dict[str, pd.DataFrame | None], codebook: 
         problems += verification_problems(frames["commentary"], sources, _shown(codebook, data_dir, "commentary"))  # type: ignore[arg-type]
     problems += sources_by_as_of_problems(frames, codebook, data_dir)
     return problems
+
+
+# -- plausibility: what the types allow but no reader would believe (the codebook's `plausible:` block) ------------
+# Kept apart from the pandera schema above: each rule is a function of the raw (string) frames returning Problems,
+# and each skips values that fail their type check (that problem is reported once, by the schema).
+
+ASCII_TYPES = {"date": "a date is written with digits 0-9 and '-'", "day": "a date is written with digits 0-9 and '-'",
+               "time": "a time is written with digits 0-9 and ':'", "integer": "a whole number is written with digits 0-9",
+               "number": "a number is written with digits 0-9 and '.'"}
+# Characters refused in free text: C0 controls except tab (newlines are refused as 'spans several lines'),
+# DEL, C1 controls, and the Unicode line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _codepoint(ch: str) -> str:
+    return f"U+{ord(ch):04X}"
+
+
+def _character_problems(frame: pd.DataFrame, table, shown: str) -> list[Problem]:
+    problems = []
+    for name, column in table.columns.items():
+        for line, value in frame[name].items():
+            if not value:
+                continue
+            if column.type in ("text", "url"):
+                bad = _CONTROL.search(value)
+                if bad:
+                    problems.append(Problem(shown, int(line), name,
+                                            f"contains the control character {_codepoint(bad.group())} at character {bad.start() + 1} "
+                                            f"(remove it: text may hold no control characters other than tab)"))
+            elif column.type in ASCII_TYPES and not value.isascii():
+                odd = next(ch for ch in value if not ch.isascii())
+                problems.append(Problem(shown, int(line), name,
+                                        f"{value!r} has the character {odd!r} ({_codepoint(odd)}): {ASCII_TYPES[column.type]} only"))
+    return problems
+
+
+def _length_problems(frame: pd.DataFrame, limit: int, shown: str) -> list[Problem]:
+    return [Problem(shown, int(line), name, f"is {len(value):,} characters long; the limit is {limit:,} "
+                                             f"(data/codebook.yaml: plausible.max_length)")
+            for name in frame.columns for line, value in frame[name].items() if len(value) > limit]
+
+
+def _date_range_problems(frame: pd.DataFrame, table, plausible, shown: str) -> list[Problem]:
+    from datetime import date as _date
+
+    from ..parameters import build_date
+    from .dates import period_end, period_start
+
+    earliest, today = _date.fromisoformat(plausible.earliest), build_date()
+    why = f", {plausible.earliest_why}" if plausible.earliest_why else ""
+    problems = []
+    for name, column in table.columns.items():
+        if column.type not in ("date", "day"):
+            continue
+        for line, value in frame[name].items():
+            if not value or not value.isascii() or parse_partial_date(value) is None:
+                continue
+            if period_start(value) > today:
+                problems.append(Problem(shown, int(line), name, f"{value!r} is after the build date ({today.isoformat()}): "
+                                                                 f"nothing can be reported later than today (a typo in the year?)"))
+            elif period_end(value) < earliest:
+                problems.append(Problem(shown, int(line), name, f"{value!r} is before {earliest.isoformat()}, the earliest date "
+                                                                 f"the briefing covers{why} (data/codebook.yaml: plausible.dates.earliest)"))
+    return problems
+
+
+def _is_day(value: str) -> bool:
+    return value.isascii() and parse_partial_date(value) is not None and len(value) == 10
+
+
+def _clock_time_problems(frames: dict[str, pd.DataFrame], codebook: Codebook, data_dir: Path) -> list[Problem]:
+    problems = []
+    for rule in codebook.plausible.clock_times:
+        frame = frames.get(rule["table"])
+        if frame is None:
+            continue
+        shown = paths.display_path(data_dir / codebook.tables[rule["table"]].file)
+        for line, row in frame.iterrows():
+            day = row[rule["date"]]
+            if row[rule["time"]] and day and day.isascii() and parse_partial_date(day) is not None and len(day) != 10:
+                problems.append(Problem(shown, int(line), rule["time"],
+                                        f"{row[rule['time']]!r} is a clock time on {rule['date']} {day!r}, which is not a day: "
+                                        f"a clock time needs the date to the day (YYYY-MM-DD), or leave {rule['time']} empty"))
+    return problems
+
+
+def _moment(row: pd.Series, spec: dict) -> tuple | None:
+    """(first day, last day, instant or None) of a row's date in `spec`; None when it has no usable date."""
+    from datetime import datetime
+
+    from .dates import period_end, period_start
+
+    value = row[spec["date"]]
+    if not value or not value.isascii() or parse_partial_date(value) is None:
+        return None
+    instant = None
+    time, tz = (row[spec["time"]] if spec.get("time") else ""), (row[spec["tz"]] if spec.get("tz") else "")
+    if len(value) == 10 and time and tz and TIME_RE.match(time) and time.isascii() and tz in _zones():
+        instant = datetime.fromisoformat(f"{value}T{time}").replace(tzinfo=ZoneInfo(tz))
+    return period_start(value), period_end(value), instant
+
+
+def _before(later: tuple, earlier: tuple) -> bool:
+    """True when `later` is certainly before `earlier` (a partial date counts as any day it can mean)."""
+    if later[1] < earlier[0]:
+        return True
+    if later[2] is not None and earlier[2] is not None:
+        return later[2] < earlier[2]
+    return False
+
+
+def _describe(row: pd.Series, spec: dict) -> str:
+    text = repr(row[spec["date"]])
+    time, tz = (row[spec["time"]] if spec.get("time") else ""), (row[spec["tz"]] if spec.get("tz") else "")
+    return f"{text} {time} {tz}".rstrip() if time else text
+
+
+def _selected(frame: pd.DataFrame, spec: dict) -> pd.DataFrame:
+    if spec.get("types"):
+        frame = frame[frame[spec["type_column"]].isin([str(t) for t in spec["types"]])]
+    return frame
+
+
+def _order_problems(frames: dict[str, pd.DataFrame], codebook: Codebook, data_dir: Path) -> list[Problem]:
+    """`not_before`: each selected row is not before the earliest of the rows it answers to (same group)."""
+    problems = []
+    for rule in codebook.plausible.not_before:
+        mine, theirs = rule["row"], rule["earlier"]
+        frame, other = frames.get(mine["table"]), frames.get(theirs["table"])
+        if frame is None or other is None:
+            continue
+        shown = paths.display_path(data_dir / codebook.tables[mine["table"]].file)
+        other_key = codebook.tables[theirs["table"]].key[0]
+        candidates = _selected(other, theirs)
+        for line, row in _selected(frame, mine).iterrows():
+            here = _moment(row, mine)
+            if here is None:
+                continue
+            if theirs["table"] == mine["table"] and not mine.get("group"):
+                earlier_rows = [row]  # the same row: one column not before another
+            else:
+                group = row[mine["group"]] if mine.get("group") else None
+                if not group:
+                    continue
+                column = theirs.get("group") or theirs.get("key") or other_key
+                earlier_rows = [r for _, r in candidates[candidates[column] == group].iterrows()]
+            moments = [(r, m) for r in earlier_rows if (m := _moment(r, theirs)) is not None]
+            if moments and all(_before(here, m) for _, m in moments):
+                first_row, _ = min(moments, key=lambda rm: (rm[1][0], rm[1][2] is None, rm[1][2] or 0))
+                ident = first_row[codebook.tables[theirs["table"]].key[0]]
+                where = (f"{theirs['date']} {_describe(first_row, theirs)}" if first_row is row
+                         else f"{theirs['table']} {ident!r} on {_describe(first_row, theirs)}")
+                problems.append(Problem(shown, int(line), mine["date"],
+                                        f"{_describe(row, mine)} is before {where}: {rule['message']}"))
+    return problems
+
+
+def plausibility_problems(frames: dict[str, pd.DataFrame | None], codebook: Codebook, data_dir: Path) -> list[Problem]:
+    """Every value that has its type but cannot be right: dates outside the covered period or after the build date,
+    control characters, non-ASCII digits, over-long fields, clock times on a month, answers before the question."""
+    problems: list[Problem] = []
+    readable = {name: frame for name, frame in frames.items() if frame is not None and not frame.empty}
+    for name, frame in readable.items():
+        table = codebook.tables[name]
+        shown = paths.display_path(data_dir / table.file)
+        problems += _character_problems(frame, table, shown)
+        problems += _length_problems(frame, codebook.plausible.max_length, shown)
+        problems += _date_range_problems(frame, table, codebook.plausible, shown)
+    problems += _clock_time_problems(readable, codebook, data_dir)
+    problems += _order_problems(readable, codebook, data_dir)
+    return problems

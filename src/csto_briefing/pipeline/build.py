@@ -13,7 +13,6 @@ This module imports only the standard library at load time, so that a build with
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -21,29 +20,44 @@ from datetime import date
 from pathlib import Path
 
 from .. import hashing, paths
+from ..errors import BuildError
 from ..parameters import build_date, check
-from .config import BuildConfig, contain
+from .config import BuildConfig, contain, scoped_environment
 from .execute import execute, notebooks
-from .publish import publish
-from .state import read_state, write_state
+from .publish import STAGING_PREFIX, publish, remove_leftovers
+from .state import build_lock, read_state, write_state
 
 
-def data_facts(config: BuildConfig, state: dict) -> tuple[str, list[str], tuple[str, str]]:
-    """The data's fingerprint, case ids and date range: from the state when these exact files were validated
-    before, else by validating them now (DataError before any kernel starts)."""
-    fp = hashing.fingerprint(config.data_dir)
+def _plain_tables(data_dir: Path) -> bool:
+    """True when every table file is a regular file (not a link, pipe or folder): only then is it hashed before it is
+    validated (validation refuses the others with one line each, without reading what a link points to)."""
+    return data_dir.is_dir() and all(p.is_file() and not p.is_symlink() for p in data_dir.glob("*.csv"))
+
+
+def data_facts(config: BuildConfig, state: dict) -> tuple[str, list[str], tuple[str, str], dict[str, str]]:
+    """The data's fingerprint, case ids, date range and each case's first event: from the state when these exact
+    files were validated before, else by validating them now (DataError before any kernel starts)."""
+    fp = None
+    if _plain_tables(config.data_dir):
+        try:
+            fp = hashing.fingerprint(config.data_dir)
+        except OSError:
+            fp = None  # validation says what is wrong with the folder
     known = state.get("validated", {})
-    if known.get("fingerprint") == fp:
-        return fp, known["case_ids"], tuple(known["date_range"])  # type: ignore[return-value]
-    from ..data.asof import data_date_range
+    if fp is not None and known.get("fingerprint") == fp and "first_dates" in known:
+        return fp, known["case_ids"], tuple(known["date_range"]), known["first_dates"]  # type: ignore[return-value]
+    from ..data.asof import data_date_range, first_event_dates
     from ..data.dataset import load_dataset
 
     config.log(f"validating {paths.display_path(config.data_dir)}")
     data = load_dataset(config.data_dir)
+    fp = hashing.fingerprint(config.data_dir)
     first, last = data_date_range(data.tables)
     state["validated"] = {"fingerprint": fp, "case_ids": list(data.tables["cases"]["case_id"]),
-                          "date_range": [first.isoformat(), last.isoformat()]}
-    return fp, state["validated"]["case_ids"], (first.isoformat(), last.isoformat())
+                          "date_range": [first.isoformat(), last.isoformat()],
+                          "first_dates": {k: v.isoformat() for k, v in first_event_dates(data.tables).items()}}
+    v = state["validated"]
+    return fp, v["case_ids"], (v["date_range"][0], v["date_range"][1]), v["first_dates"]
 
 
 def manifest(config: BuildConfig, tables: dict[str, str], code: dict[str, str], staging: Path) -> dict:
@@ -74,13 +88,27 @@ def report_up_to_date(entry: dict | None, key: dict, report_dir: Path) -> bool:
 # -- the build -----------------------------------------------------------------------------------
 
 def build(config: BuildConfig) -> list[Path]:
-    """The whole build, doing only what changed. Returns the paths written into the report folder."""
+    """The whole build, doing only what changed. Returns the paths written into the report folder.
+
+    One build at a time per build folder and per report folder (BuildBusy names the other one); staging folders
+    left by a killed build are removed first; the caller's environment is left as it was."""
     started = time.perf_counter()
+    with build_lock([config.build_dir, config.report_dir], config.params):
+        remove_leftovers(config.report_dir)
+        return _build(config, started)
+
+
+def _build(config: BuildConfig, started: float) -> list[Path]:
     state = read_state(config.build_dir)
-    contain(config.build_dir)
-    fp, case_ids, (first, last) = data_facts(config, state)  # DataError before any kernel starts
-    config.checked = check(config.params, case_ids=case_ids, date_range=(date.fromisoformat(first), date.fromisoformat(last)))
-    os.environ[hashing.VALIDATED_ENV] = fp  # the kernels need not validate these exact files again
+    fp, case_ids, (first, last), first_dates = data_facts(config, state)  # DataError before any kernel starts
+    config.checked = check(config.params, case_ids=case_ids, date_range=(date.fromisoformat(first), date.fromisoformat(last)),
+                           first_dates={k: date.fromisoformat(v) for k, v in first_dates.items()})
+    # the kernels need not validate these exact files again; caches go under build/.cache
+    with scoped_environment({**contain(config.build_dir), hashing.VALIDATED_ENV: fp}):
+        return _execute_and_publish(config, state, started)
+
+
+def _execute_and_publish(config: BuildConfig, state: dict, started: float) -> list[Path]:
     tables = hashing.table_hashes(config.data_dir)
     code = {"kernel": hashing.kernel_code_hash(), "export": hashing.export_code_hash(), "environment": hashing.environment_hash()}
     try:
@@ -94,8 +122,10 @@ def build(config: BuildConfig) -> list[Path]:
     if report_up_to_date(state.get("export"), export_key, config.report_dir):
         config.log(f"{paths.display_path(config.report_dir)} is up to date ({time.perf_counter() - started:.2f} s)")
         return []
-    config.report_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=config.report_dir))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=config.report_dir))
+    except OSError as exc:
+        raise BuildError(f"cannot write into {paths.display_path(config.report_dir)} ({exc.strerror})") from None
     try:
         config.log("combining, exporting HTML" + (" and writing the PDF" if config.pdf else ""))
         shutil.copytree(config.figures_dir, staging / "figures")

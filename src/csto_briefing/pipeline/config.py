@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,11 +43,30 @@ class BuildConfig:
 
 
 def contain(build_dir: Path) -> dict[str, str]:
-    """Point every cache and runtime folder of the tools at build_dir/.cache, so that a build writes only under
-    build/, report/ and the temporary folder; returns what was set (kernels inherit it)."""
-    cache = build_dir / ".cache"
+    """The environment variables that point every cache and runtime folder of the tools at build_dir/.cache, so that
+    a build writes only under build/, report/ and the temporary folder. The folders are created (IPython warns, once
+    per kernel, when the parent of its folder is not writable, and a folder that does not exist is not writable).
+    Returns the variables; nothing is set here (see `scoped_environment`)."""
+    cache = Path(build_dir).resolve() / ".cache"
     wanted = {"MPLCONFIGDIR": cache / "matplotlib", "XDG_CACHE_HOME": cache, "JUPYTER_RUNTIME_DIR": cache / "jupyter-runtime",
               "IPYTHONDIR": cache / "ipython"}
-    values = {name: str(folder) for name, folder in wanted.items()}
+    for folder in wanted.values():
+        folder.mkdir(parents=True, exist_ok=True)
+    return {name: str(folder) for name, folder in wanted.items()}
+
+
+@contextmanager
+def scoped_environment(values: dict[str, str]) -> Iterator[None]:
+    """The process environment with `values` for the duration of a build step, restored afterwards (also after an
+    error or Ctrl-C): the kernels and worker processes started meanwhile inherit it; the caller's environment is as
+    it was once the build returns."""
+    saved = {name: os.environ.get(name) for name in values}
     os.environ.update(values)
-    return values
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -18,17 +18,18 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .. import paths
-from ..data.asof import data_date_range
-from ..errors import BuildError
-from .config import contain
-from .execute import NotebookTask, notebooks, run_notebooks
-from .export import export
-from .publish import publish
 from ..briefing import check_against_data
-from ..present.formatting import fmt_date
+from ..data.asof import data_date_range
 from ..data.dataset import load_dataset
+from ..errors import BuildError
 from ..hashing import VALIDATED_ENV, codebook_path, fingerprint
 from ..parameters import ParameterError
+from ..present.formatting import fmt_date
+from .config import contain, scoped_environment
+from .execute import NotebookTask, notebooks, run_notebooks
+from .export import export
+from .publish import STAGING_PREFIX, publish, remove_leftovers
+from .state import build_lock
 
 
 @dataclass
@@ -53,6 +54,13 @@ def read_editions(path: Path) -> list[dict[str, Any]]:
 def build_editions(editions_file: Path, report_dir: Path = paths.REPORT_DIR / "editions", build_dir: Path = paths.BUILD_DIR / "editions",
                    data_dir: Path = paths.DATA_DIR, notebooks_dir: Path = paths.NOTEBOOKS_DIR, pdf: bool = True,
                    workers: int = 0, log: Callable[[str], None] = print) -> list[Path]:
+    """Every edition of editions_file, one build folder and one report folder each; one run at a time per folder."""
+    with build_lock([build_dir, report_dir], {"editions": paths.display_path(Path(editions_file))}):
+        return _build_editions(Path(editions_file), report_dir, build_dir, data_dir, notebooks_dir, pdf, workers, log)
+
+
+def _build_editions(editions_file: Path, report_dir: Path, build_dir: Path, data_dir: Path, notebooks_dir: Path, pdf: bool,
+                    workers: int, log: Callable[[str], None]) -> list[Path]:
     started = time.perf_counter()
     data = load_dataset(data_dir)
     latest = data_date_range(data.tables)[1].isoformat()
@@ -72,15 +80,21 @@ def build_editions(editions_file: Path, report_dir: Path = paths.REPORT_DIR / "e
     duplicates = sorted({e.checked["as_of"] for e in editions if [x.checked["as_of"] for x in editions].count(e.checked["as_of"]) > 1})
     if duplicates:
         raise ParameterError([f"{paths.display_path(editions_file)}: two editions as of {d}: each needs its own as_of" for d in duplicates])
-    os.environ[VALIDATED_ENV] = fingerprint(data_dir, codebook_path(data_dir))
-    contain(build_dir)
+    environment = {**contain(build_dir), VALIDATED_ENV: fingerprint(data_dir, codebook_path(data_dir))}
+    with scoped_environment(environment):
+        return _run(editions, report_dir, notebooks_dir, data_dir, pdf, workers, log, started)
+
+
+def _run(editions: list[Edition], report_dir: Path, notebooks_dir: Path, data_dir: Path, pdf: bool, workers: int,
+         log: Callable[[str], None], started: float) -> list[Path]:
     workers = workers or os.cpu_count() or 1
     sources = notebooks(notebooks_dir)
     tasks: list[NotebookTask] = []
     for edition in editions:
         edition.report_dir.mkdir(parents=True, exist_ok=True)
         edition.build_dir.mkdir(parents=True, exist_ok=True)
-        edition.staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=edition.report_dir))
+        remove_leftovers(edition.report_dir)
+        edition.staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=edition.report_dir))
         (edition.staging / "figures").mkdir()
         parameters = {**edition.checked, "data_dir": str(data_dir), "figures_dir": str(edition.staging / "figures")}
         tasks += [NotebookTask(f"{edition.checked['as_of']} {s.name}", s, edition.build_dir / s.name, parameters, notebooks_dir)

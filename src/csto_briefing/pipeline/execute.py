@@ -61,7 +61,7 @@ def _run_notebook(source: Path, target: Path, parameters: dict[str, str], cwd: P
     try:
         papermill.execute_notebook(
             str(source), str(target), parameters=parameters, kernel_name=KERNEL, progress_bar=False, log_output=False,
-            cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])  # no kernel chatter in the build log
+            cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=CRITICAL"], kernel_manager_class="csto_briefing.pipeline.kernels.IpcKernelManager")  # no kernel chatter; sockets no other kernel can take
     except PapermillExecutionError as exc:
         cell = _failed_cell_number(target, exc.cell_index)
         raise BuildError(

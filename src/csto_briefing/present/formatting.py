@@ -12,8 +12,19 @@ from ..data.dates import parse_partial_date
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
-CITY = {"Asia/Almaty": "Almaty", "Asia/Yerevan": "Yerevan", "Europe/Moscow": "Moscow", "Asia/Bishkek": "Bishkek",
-        "Asia/Dushanbe": "Dushanbe", "Europe/Minsk": "Minsk", "Asia/Baku": "Baku", "Asia/Tashkent": "Tashkent"}
+class _Cities(dict):
+    """City names by IANA zone. A zone not listed (any zone the validator accepts) is named after its last part:
+    'Asia/Tbilisi' -> 'Tbilisi', 'America/Argentina/Buenos_Aires' -> 'Buenos Aires'; never a KeyError."""
+
+    def __missing__(self, zone: str) -> str:
+        return str(zone).rsplit("/", 1)[-1].replace("_", " ")
+
+    def get(self, zone, default=None):  # type: ignore[override]
+        return self[zone]
+
+
+CITY = _Cities({"Asia/Almaty": "Almaty", "Asia/Yerevan": "Yerevan", "Europe/Moscow": "Moscow", "Asia/Bishkek": "Bishkek",
+                "Asia/Dushanbe": "Dushanbe", "Europe/Minsk": "Minsk", "Asia/Baku": "Baku", "Asia/Tashkent": "Tashkent"})
 
 
 def fmt_date(value: str | date) -> str:
