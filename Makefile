@@ -19,7 +19,7 @@ override EDITIONS := $(value EDITIONS)
 export AS_OF SINCE PUBLISHED PARAMS EDITIONS
 
 .DEFAULT_GOAL := help
-.PHONY: help env report editions validate test test-fast preview lint bench lab clean lock check-system
+.PHONY: help env report editions validate test test-fast preview lint bench lab clean lock check-system look check-look
 
 help: ## list the targets
 	@echo "csto-briefing: a reproducible briefing on the CSTO, Kazakhstan (2022) and Armenia's appeals"
@@ -34,6 +34,18 @@ check-system: ## check the system packages the build needs (Python 3.11+, Pango 
 	@$(PYTHON) -c 'import ctypes.util as u, sys; sys.exit(0 if u.find_library("pango-1.0") and u.find_library("pangoft2-1.0") else 1)' || \
 	  { echo "error: Pango is missing (the PDF engine, WeasyPrint, needs it)." >&2; \
 	    echo "       Debian/Ubuntu: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0" >&2; exit 1; }
+
+check-look: ## check the system packages `make look` and the browser tests need (poppler-utils, chromium, chromium-driver)
+	@missing=""; \
+	  command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	  { command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } || missing="$$missing chromium"; \
+	  command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
+	  if [ -n "$$missing" ]; then echo "error: missing system packages:$$missing" >&2; \
+	    echo "       Debian/Ubuntu: sudo apt-get install$$missing" >&2; exit 1; fi
+
+look: $(STAMP) check-look ## PNG pages of the PDF and Chromium screenshots of the HTML (1280, 390 px) into build/look/
+	@test -f report/briefing.pdf || $(MAKE) --no-print-directory report
+	@$(BIN)/python scripts/look.py report build/look
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(MAKE) --no-print-directory check-system

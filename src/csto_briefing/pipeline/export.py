@@ -20,6 +20,12 @@ def _b64encode(value: str) -> str:
     return base64.b64encode(value.encode("utf-8")).decode("ascii")
 
 
+def _screen_markup(value: str) -> str:
+    from .markup import screen_markup
+
+    return screen_markup(value)
+
+
 def _format_day(value: str) -> str:
     from ..present.formatting import fmt_date
 
@@ -55,6 +61,7 @@ class BriefingHTMLExporter(HTMLExporter):
         yield from super().default_filters()
         yield ("b64encode", _b64encode)
         yield ("format_day", _format_day)
+        yield ("screen_markup", _screen_markup)
         yield ("heading_ids", heading_ids)
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
@@ -63,12 +70,14 @@ class BriefingHTMLExporter(HTMLExporter):
         resources.setdefault("briefing_title", meta.get("title", "Briefing"))
         resources.setdefault("briefing_as_of", meta.get("as_of_text", ""))
         resources.setdefault("briefing_meta", {k: str(meta.get(k, "")) for k in ("author", "subject", "keywords", "created")})
+        resources["briefing_meta"].setdefault("edition", str(meta.get("parameters", {}).get("edition") or ""))
         return super().from_notebook_node(nb, resources, **kw)
 
 
-def export_html(nb) -> tuple[str, dict]:
-    """The briefing's HTML, and the exporter's resources (with the numbers given to figures and tables)."""
-    body, resources = BriefingHTMLExporter().from_notebook_node(nb)
+def export_html(nb, pdf: bool = False) -> tuple[str, dict]:
+    """The briefing's HTML, and the exporter's resources (with the numbers given to figures and tables);
+    with pdf, the HTML links to the PDF published beside it (briefing.pdf)."""
+    body, resources = BriefingHTMLExporter().from_notebook_node(nb, resources={"briefing_pdf": pdf})
     return body, resources
 
 
@@ -94,7 +103,7 @@ def export(executed: list[Path], checked: dict[str, str], staging: Path, pdf: bo
     from .assemble import combine
 
     combined = combine(executed, checked, sources_dir)
-    html, resources = export_html(combined)
+    html, resources = export_html(combined, pdf=pdf)
     (staging / "briefing.html").write_text(html, encoding="utf-8")
     pending = None
     if pdf:

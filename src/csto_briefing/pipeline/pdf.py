@@ -1,4 +1,8 @@
-"""The PDF, written by WeasyPrint from the briefing's HTML, with its fonts embedded from matplotlib's DejaVu Sans."""
+"""The PDF, written by WeasyPrint from the briefing's HTML, with its fonts embedded from matplotlib's DejaVu Sans.
+
+Tagged (PDF/UA-1: a structure tree, /MarkInfo, XMP metadata, the title shown in the window's title bar),
+opening with its outline (bookmarks) shown. Links to files published beside the PDF (`briefing.html`,
+`figures/...`) stay relative, so that the report folder can be moved or published as a whole."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from .. import paths
 from ..errors import BuildError
 
 EMBEDDED_FAMILY = "Briefing Sans"  # a name of our own: an @font-face named like an installed font is shadowed by it
+PDF_VARIANT = "pdf/ua-1"  # tagged PDF with XMP metadata and DisplayDocTitle; WeasyPrint writes one variant at a time
 
 
 def font_css() -> str:
@@ -22,6 +27,27 @@ def font_css() -> str:
         for name, weight, style in faces if (ttf / name).is_file())
 
 
+def _finish(base: str):
+    """A WeasyPrint finisher: outline shown on opening, the title in the title bar, and links into the project
+    folder (base) made relative again (WeasyPrint resolves every relative link against the base URL)."""
+    import pydyf
+
+    def finisher(document, pdf) -> None:
+        pdf.catalog["PageMode"] = "/UseOutlines"
+        prefs = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary({})
+        prefs["DisplayDocTitle"] = "true"
+        pdf.catalog["ViewerPreferences"] = prefs
+        for obj in pdf.objects:
+            action = obj.get("A") if isinstance(obj, dict) else None
+            if isinstance(action, dict) and isinstance(action.get("URI"), pydyf.String):
+                uri = str(action["URI"].string)
+                if uri.startswith(base):
+                    name = uri[len(base):]
+                    action["URI"] = pydyf.String(name)
+                    obj["Contents"] = pydyf.String(name)
+    return finisher
+
+
 def write_pdf(html: str, target: Path) -> None:
     """The PDF from the same HTML, with the embedded fonts added as one more stylesheet."""
     try:
@@ -29,7 +55,9 @@ def write_pdf(html: str, target: Path) -> None:
         from weasyprint.text.fonts import FontConfiguration
 
         fonts = FontConfiguration()  # @font-face rules are honoured only with a font configuration
-        HTML(string=html, base_url=str(paths.ROOT)).write_pdf(
-            target, stylesheets=[CSS(string=font_css(), font_config=fonts)], font_config=fonts)
+        base = paths.ROOT.as_uri().rstrip("/") + "/"
+        HTML(string=html, base_url=base).write_pdf(
+            target, stylesheets=[CSS(string=font_css(), font_config=fonts)], font_config=fonts,
+            pdf_variant=PDF_VARIANT, finisher=_finish(base), uncompressed_pdf=False)
     except Exception as exc:  # the engine's own errors vary (OSError for a missing Pango, ValueError, ...)
         raise BuildError(f"the PDF engine (WeasyPrint) failed: {type(exc).__name__}: {exc}") from None

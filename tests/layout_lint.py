@@ -1,0 +1,395 @@
+"""Layout lint for the briefing's PDF: what a design desk would stop at, read from the page with pdfplumber.
+
+Each rule is a function of one page (or of the document) returning Problems that name the page and
+the text. The PDF must be tagged (WeasyPrint pdf_tags / PDF/UA): the structure tree says which text is
+a heading, a caption or a chart (an <img>: structure type Figure), as the HTML said.
+
+Rules
+- outside_text_block: a character outside the page's text block, other than the running header (top
+  margin) and footer (bottom margin); header and footer must still lie within the block's width.
+- overlapping_text: two characters drawn over each other (two words, or a cell running into the next).
+- stranded_heading: a heading, or a caption with nothing of its table or figure, is the last block on a page.
+- running_header_footer: a page after the first without its running header or its "page N of M" footer.
+- chart_size: a chart narrower than half the text block, or chart text smaller than 7 pt.
+- chart_axes: a chart with an empty panel (matplotlib's default 0-1 axis: ticks 0.0 0.2 ... 1.0) or a
+  tick label repeated along one axis.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MM = 72 / 25.4
+A4 = (595.28, 841.89)
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """The page's text block in PDF points, from the @page margins (top, right, bottom, left, in mm)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @classmethod
+    def from_margins_mm(cls, top: float, right: float, bottom: float, left: float, page: tuple[float, float] = A4) -> "TextBlock":
+        return cls(left * MM, top * MM, page[0] - right * MM, page[1] - bottom * MM)
+
+    @classmethod
+    def from_css(cls, css: str, page: tuple[float, float] = A4) -> "TextBlock":
+        """The block from the first `@page { margin: ... }` (1 to 4 values in mm) of a stylesheet."""
+        found = re.search(r"@page\s*\{[^}]*?\bmargin:\s*([^;]+);", css)
+        if not found:
+            raise ValueError("no @page margin in the stylesheet")
+        values = [float(v[:-2]) for v in found.group(1).split() if v.endswith("mm")]
+        t, r, b, l = {1: values * 4, 2: values * 2, 3: values + values[1:2], 4: values}[len(values)]
+        return cls.from_margins_mm(t, r, b, l, page)
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule: str
+    page: int  # 1-based
+    text: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"page {self.page}: {self.rule}: {self.text!r}{' (' + self.detail + ')' if self.detail else ''}"
+
+
+@dataclass
+class Page:
+    """One page's characters, graphics and the structure type of each marked-content id."""
+
+    number: int
+    count: int
+    width: float
+    height: float
+    chars: list[dict]
+    graphics: list[dict]
+    kinds: dict[int, tuple[str, ...]] = field(default_factory=dict)  # mcid -> structure types, outermost first
+    parents: dict[int, int] = field(default_factory=dict)  # caption mcid -> id of its table/figure parent element
+    parent_mcids: dict[int, set[int]] = field(default_factory=dict)  # parent element id -> its mcids on this page
+
+    def kind(self, char: dict) -> tuple[str, ...]:
+        return self.kinds.get(char.get("mcid"), ())
+
+
+HEADINGS = {"H1", "H2", "H3", "H4", "H5", "H6"}
+TOLERANCE = 0.75  # points: rounding in glyph boxes
+
+
+def load(pdf_path: Path) -> list[Page]:
+    import pdfplumber
+
+    pages = []
+    with pdfplumber.open(pdf_path) as pdf:
+        count = len(pdf.pages)
+        for index, p in enumerate(pdf.pages, 1):
+            page = Page(index, count, float(p.width), float(p.height),
+                        [c for c in p.chars if c["text"].strip()], list(p.rects) + list(p.curves) + list(p.lines))
+            counter = iter(range(10**9))
+
+            def walk(node, path, container, owner):
+                """owner: for text inside a caption, the table or figure element the caption belongs to."""
+                kind = node.get("type")
+                here = path + (kind,)
+                node_id = next(counter)
+                if kind == "Caption":
+                    owner = container
+                mcids = list(node.get("mcids") or [])
+                for m in mcids:
+                    page.kinds[m] = here
+                    if owner is not None:
+                        page.parents[m] = owner
+                inner = node_id if kind in ("Table", "NonStruct", "Div", "Figure") else container
+                for child in node.get("children") or []:
+                    mcids += walk(child, here, inner, owner)
+                page.parent_mcids[node_id] = set(mcids)
+                return mcids
+
+            try:
+                tree = p.structure_tree
+            except Exception:  # an untagged PDF: no structure
+                tree = []
+            for node in tree:
+                walk(node, (), -1, None)
+            pages.append(page)
+    return pages
+
+
+# ---------- grouping characters ----------
+
+def lines_of(chars: list[dict], tolerance: float = 2.0) -> list[list[dict]]:
+    """Characters grouped into text lines (by their baselines), top to bottom, each left to right."""
+    rows: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: (round(c["bottom"], 1), c["x0"])):
+        if rows and abs(rows[-1][-1]["bottom"] - c["bottom"]) <= tolerance:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    return [sorted(r, key=lambda c: c["x0"]) for r in rows]
+
+
+def text_of(chars: list[dict], limit: int = 70) -> str:
+    out = ""
+    last = None
+    for c in sorted(chars, key=lambda c: (round(c["bottom"]), c["x0"])):
+        if last is not None and (c["x0"] - last["x1"] > 0.25 * c["size"] or abs(c["bottom"] - last["bottom"]) > 2):
+            out += " "
+        out += c["text"]
+        last = c
+    return out if len(out) <= limit else out[: limit - 1] + "…"
+
+
+def stream_words(chars: list[dict]) -> dict[int, str]:
+    """{id(char): its word}, words taken in the order the characters were drawn (so that two words drawn
+    over each other stay two words)."""
+    words: list[list[dict]] = []
+    for c in chars:
+        last = words[-1][-1] if words else None
+        if (last is not None and abs(c["bottom"] - last["bottom"]) < 1 and -0.1 * c["size"] <= c["x0"] - last["x1"] < 0.2 * c["size"]):
+            words[-1].append(c)
+        else:
+            words.append([c])
+    return {id(c): "".join(x["text"] for x in w) for w in words for c in w}
+
+
+def in_header(page: Page, c: dict, block: TextBlock) -> bool:
+    return c["bottom"] <= block.top + TOLERANCE
+
+
+def in_footer(page: Page, c: dict, block: TextBlock) -> bool:
+    return c["top"] >= block.bottom - TOLERANCE
+
+
+def body_chars(page: Page, block: TextBlock) -> list[dict]:
+    return [c for c in page.chars if not in_header(page, c, block) and not in_footer(page, c, block)]
+
+
+# ---------- rules ----------
+
+def outside_text_block(page: Page, block: TextBlock, header: re.Pattern | None = None, footer: re.Pattern | None = None) -> list[Problem]:
+    """Characters beyond the block's left or right edge anywhere; above or below it unless they are the
+    running header (the top margin's line) or footer (the bottom margin's lines)."""
+    problems = []
+    wide = [c for c in page.chars if c["x0"] < block.left - TOLERANCE or c["x1"] > block.right + TOLERANCE]
+    words = stream_words(page.chars)
+    for line in lines_of(wide):
+        edge = "left" if line[0]["x0"] < block.left - TOLERANCE else "right"
+        by = max(block.left - line[0]["x0"], line[-1]["x1"] - block.right)
+        text = " ".join(dict.fromkeys(words[id(c)] for c in line))
+        problems.append(Problem("outside_text_block", page.number, text, f"{by:.1f} pt past the {edge} edge"))
+    margins = [c for c in page.chars if (in_header(page, c, block) or in_footer(page, c, block))]
+    for line in lines_of(margins):
+        text = text_of(line, 200)
+        where = "header" if in_header(page, line[0], block) else "footer"
+        if not (line[0]["bottom"] <= block.top - 2 or line[0]["top"] >= block.bottom + 2):
+            problems.append(Problem("outside_text_block", page.number, text_of(line), f"text crosses the {'top' if where == 'header' else 'bottom'} edge of the text block"))
+            continue
+        pattern = header if where == "header" else footer
+        if pattern is not None and not pattern.search(text):
+            problems.append(Problem("outside_text_block", page.number, text_of(line), f"in the {'top' if where == 'header' else 'bottom'} margin but not the running {where}"))
+    return problems
+
+
+def overlapping_text(page: Page, min_share: float = 0.3) -> list[Problem]:
+    """Two characters whose boxes overlap by more than min_share of the smaller one (kerning stays far below)."""
+    chars = page.chars
+    grid: dict[tuple[int, int], list[int]] = defaultdict(list)
+    cell = 12.0
+    for i, c in enumerate(chars):
+        for gx in range(int(c["x0"] // cell), int(c["x1"] // cell) + 1):
+            for gy in range(int(c["top"] // cell), int(c["bottom"] // cell) + 1):
+                grid[gx, gy].append(i)
+    seen: set[tuple[int, int]] = set()
+    hits: list[tuple[dict, dict]] = []
+    for members in grid.values():
+        for a_i in range(len(members)):
+            for b_i in range(a_i + 1, len(members)):
+                i, j = members[a_i], members[b_i]
+                if (i, j) in seen:
+                    continue
+                seen.add((i, j))
+                a, b = chars[i], chars[j]
+                if abs(i - j) == 1 and abs(a["bottom"] - b["bottom"]) < 1:
+                    continue  # neighbours in the text stream: kerning (T, r, y, ., /) may tuck one under the other
+                w = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+                h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                if w <= 0 or h <= 0:
+                    continue
+                smaller = min((a["x1"] - a["x0"]) * (a["bottom"] - a["top"]), (b["x1"] - b["x0"]) * (b["bottom"] - b["top"]))
+                if smaller > 0 and w * h > min_share * smaller and w > 0.3 * min(a["x1"] - a["x0"], b["x1"] - b["x0"]):
+                    hits.append((a, b))
+    problems, reported = [], set()
+    words = stream_words(chars)
+    for a, b in hits:
+        wa, wb = words[id(a)], words[id(b)]
+        key = tuple(sorted((wa, wb)))
+        if key in reported:
+            continue
+        reported.add(key)
+        in_chart = all("Figure" in page.kind(c) or c.get("tag") == "Figure" for c in (a, b))
+        problems.append(Problem("overlapping_text", page.number, wa, f"drawn over {wb!r}{' in a chart' if in_chart else ''}"))
+    return problems
+
+
+def stranded_heading(page: Page, block: TextBlock) -> list[Problem]:
+    """The last block of the page is a heading, or a caption whose table or figure has nothing else on this page."""
+    if page.number == page.count:
+        return []
+    chars = body_chars(page, block)
+    if not chars:
+        return []
+    last = lines_of(chars)[-1]
+    kinds = [page.kind(c) for c in last]
+    if any(set(k) & HEADINGS for k in kinds):
+        return [Problem("stranded_heading", page.number, text_of(last), "a heading is the last line of the page")]
+    caption = [c for c, k in zip(last, kinds) if "Caption" in k]
+    if caption:
+        mcid = caption[0].get("mcid")
+        parent = page.parents.get(mcid)
+        own = {m for m, k in page.kinds.items() if "Caption" in k and page.parents.get(m) == parent}
+        others = page.parent_mcids.get(parent, set()) - own
+        if not others:
+            return [Problem("stranded_heading", page.number, text_of(last), "a caption is the last line of the page, its table or figure on the next")]
+    return []
+
+
+def running_header_footer(page: Page, block: TextBlock, header: re.Pattern | None = None) -> list[Problem]:
+    """Pages after the first: a running header in the top margin, a footer "page N of M" in the bottom margin."""
+    if page.number == 1:
+        return []
+    problems = []
+    top = [c for c in page.chars if in_header(page, c, block)]
+    if not top or (header is not None and not header.search(text_of(top, 500))):
+        problems.append(Problem("running_header_footer", page.number, text_of(top) if top else "", "running header missing"))
+    bottom = text_of([c for c in page.chars if in_footer(page, c, block)], 500)
+    if f"page {page.number} of {page.count}" not in bottom:
+        problems.append(Problem("running_header_footer", page.number, bottom, f"footer 'page {page.number} of {page.count}' missing"))
+    return problems
+
+
+def charts(page: Page) -> dict[int, dict]:
+    """Each chart on the page (an image: structure type Figure) with its characters and its extent."""
+    found: dict[int, dict] = {}
+    for c in page.chars:
+        if "Figure" in page.kind(c) or c.get("tag") == "Figure":
+            found.setdefault(c.get("mcid"), {"chars": [], "graphics": []})["chars"].append(c)
+    for g in page.graphics:
+        if g.get("tag") == "Figure" or "Figure" in page.kinds.get(g.get("mcid"), ()):
+            found.setdefault(g.get("mcid"), {"chars": [], "graphics": []})["graphics"].append(g)
+    for chart in found.values():
+        items = chart["chars"] + chart["graphics"]
+        chart["x0"] = min(i["x0"] for i in items)
+        chart["x1"] = max(i["x1"] for i in items)
+    return found
+
+
+def chart_size(page: Page, block: TextBlock, min_pt: float = 7.0) -> list[Problem]:
+    problems = []
+    for chart in charts(page).values():
+        width = chart["x1"] - chart["x0"]
+        label = text_of(chart["chars"], 40) if chart["chars"] else "(chart without text)"
+        if width < block.width / 2 - TOLERANCE:
+            problems.append(Problem("chart_size", page.number, label, f"chart {width:.0f} pt wide, under half the text block ({block.width / 2:.0f} pt)"))
+        small = [c for c in chart["chars"] if c["size"] < min_pt - 0.05]
+        for line in lines_of(small):
+            problems.append(Problem("chart_size", page.number, text_of(line), f"chart text {min(c['size'] for c in line):.1f} pt, under {min_pt:g} pt"))
+    return problems
+
+
+TICK = re.compile(r"^(-?[\d.,]+%?|\d{1,2} [A-Z][a-z]{2}|[A-Z][a-z]{2}( \d{2,4})?|\d{4}|\d{2}:\d{2})$")
+EMPTY_AXIS = ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
+
+
+def chart_labels(chars: list[dict]) -> list[dict]:
+    """A chart's words, with a word set directly under another (a two-line tick label) joined to it."""
+    words: list[dict] = []
+    for row in lines_of(chars, tolerance=1.0):
+        current = [row[0]]
+        for c in row[1:] + [None]:
+            if c is not None and c["x0"] - current[-1]["x1"] <= 0.45 * c["size"]:
+                current.append(c)
+                continue
+            words.append({"text": text_of(current, 200), "x0": current[0]["x0"], "x1": current[-1]["x1"],
+                          "top": min(x["top"] for x in current), "bottom": max(x["bottom"] for x in current),
+                          "size": current[0]["size"]})
+            if c is not None:
+                current = [c]
+    words.sort(key=lambda w: (w["top"], w["x0"]))
+    labels: list[dict] = []
+    for w in words:
+        for label in labels:
+            if abs((label["x0"] + label["x1"]) / 2 - (w["x0"] + w["x1"]) / 2) < 3 and 0 <= w["top"] - label["bottom"] < 0.8 * w["size"]:
+                label.update(text=label["text"] + " " + w["text"], bottom=w["bottom"],
+                             x0=min(label["x0"], w["x0"]), x1=max(label["x1"], w["x1"]))
+                break
+        else:
+            labels.append(dict(w))
+    return labels
+
+
+def chart_axes(page: Page) -> list[Problem]:
+    """Empty panels (matplotlib's default ticks 0.0 ... 1.0 on an axis) and a tick label repeated next to itself."""
+    problems = []
+    for chart in charts(page).values():
+        labels = chart_labels(chart["chars"])
+        rows: dict[int, list[dict]] = defaultdict(list)
+        columns: dict[int, list[dict]] = defaultdict(list)
+        for label in labels:
+            rows[round(label["top"])].append(label)
+            columns[round(label["x1"])].append(label)
+        empty = 0
+        for group in list(rows.values()) + list(columns.values()):
+            texts = [label["text"] for label in group]
+            if all(t in texts for t in EMPTY_AXIS):
+                empty += 1
+        if empty:
+            problems.append(Problem("chart_axes", page.number, " ".join(EMPTY_AXIS),
+                                    f"{empty} empty panel axis/axes: matplotlib's default 0-1 ticks"))
+        for row in rows.values():
+            row.sort(key=lambda label: label["x0"])
+            for a, b in zip(row, row[1:]):
+                width = a["x1"] - a["x0"]
+                if a["text"] == b["text"] and TICK.match(a["text"].split(" ")[0]) and b["x0"] - a["x1"] < 2.5 * max(width, 6):
+                    problems.append(Problem("chart_axes", page.number, " ".join(label["text"] for label in row)[:70],
+                                            f"tick label {a['text']!r} repeated next to itself"))
+                    break
+    return problems
+
+
+RULES = ("outside_text_block", "overlapping_text", "stranded_heading", "running_header_footer", "chart_size", "chart_axes")
+
+
+def lint(pdf_path: Path, block: TextBlock, header: str | None = None, rules=RULES) -> list[Problem]:
+    """Every problem of every page; header: a regular expression the running header must match."""
+    header_re = re.compile(header) if header else None
+    footer_re = re.compile(r"page \d+ of \d+|as of")
+    problems: list[Problem] = []
+    for page in load(pdf_path):
+        if "outside_text_block" in rules:
+            problems += outside_text_block(page, block, header_re, footer_re)
+        if "overlapping_text" in rules:
+            problems += overlapping_text(page)
+        if "stranded_heading" in rules:
+            problems += stranded_heading(page, block)
+        if "running_header_footer" in rules:
+            problems += running_header_footer(page, block, header_re)
+        if "chart_size" in rules:
+            problems += chart_size(page, block)
+        if "chart_axes" in rules:
+            problems += chart_axes(page)
+    return problems
+
+
+def report(problems: list[Problem]) -> str:
+    return "\n".join(str(p) for p in problems)

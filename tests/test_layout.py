@@ -1,0 +1,245 @@
+"""Layout lint (tests/layout_lint.py): each rule shown to fail on a small PDF made for it, then run on the
+briefing as built with the default parameters and on every edition of editions/editions.yaml."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from csto_briefing import paths
+
+from . import layout_builds
+from . import layout_lint as lint
+
+CSS = (paths.TEMPLATES_DIR / "briefing" / "briefing.css").read_text(encoding="utf-8")
+BLOCK = lint.TextBlock.from_css(CSS)
+
+PAGE = """
+@page { size: A4; margin: 20mm 24mm 20mm 24mm;
+  @top-left { content: "Short title"; font-size: 8pt; vertical-align: bottom; padding-bottom: 4mm; }
+  @bottom-right { content: "page " counter(page) " of " counter(pages); font-size: 8pt; vertical-align: top; padding-top: 4mm; } }
+body { font-family: "Briefing Sans"; font-size: 10.5pt; margin: 0; }
+"""
+TEST_BLOCK = lint.TextBlock.from_margins_mm(20, 24, 20, 24)
+PARAGRAPH = "<p>" + "The Collective Security Council decided to send peacekeepers within hours of the appeal. " * 4 + "</p>"
+
+
+def make_pdf(tmp_path: Path, body: str, css: str = PAGE, name: str = "t.pdf") -> Path:
+    """A tagged PDF from hand-written HTML, with the briefing's embedded font."""
+    from weasyprint import CSS as WCSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from csto_briefing.pipeline.pdf import font_css
+
+    fonts = FontConfiguration()
+    target = tmp_path / name
+    HTML(string=f'<!DOCTYPE html><html lang="en"><head><style>{css}</style></head><body>{body}</body></html>').write_pdf(
+        target, stylesheets=[WCSS(string=font_css(), font_config=fonts)], font_config=fonts, pdf_tags=True)
+    return target
+
+
+def svg(texts: list[tuple[float, float, str]], width: float = 400, height: float = 200, size: float = 11,
+        anchor: str = "start", display: str = "100%") -> str:
+    """An <img> of an SVG chart: a frame and texts at (x, y)."""
+    body = "".join(f'<text x="{x}" y="{y}" font-size="{size}" text-anchor="{anchor}" font-family="DejaVu Sans">{t}</text>'
+                   for x, y, t in texts)
+    doc = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}pt" height="{height}pt" viewBox="0 0 {width} {height}">'
+           f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>'
+           f'<line x1="40" y1="10" x2="40" y2="{height - 20}" stroke="black"/>{body}</svg>')
+    data = base64.b64encode(doc.encode()).decode()
+    return f'<figure><img style="width: {display}" alt="a chart" src="data:image/svg+xml;base64,{data}"><figcaption>Figure 1. A chart.</figcaption></figure>'
+
+
+def rules_hit(problems: list[lint.Problem]) -> set[str]:
+    return {p.rule for p in problems}
+
+
+# ---------- each rule on a page made for it ----------
+
+def test_text_block_is_read_from_the_stylesheet():
+    assert lint.TextBlock.from_css("@page { size: A4; margin: 20mm 24mm; }") == lint.TextBlock.from_margins_mm(20, 24, 20, 24)
+    assert abs(BLOCK.width - (210 - 2 * 24) * lint.MM) < 40  # the briefing's block: 162 mm or near it
+
+
+def test_a_clean_page_passes(tmp_path: Path):
+    chart = svg([(30, 20 + 30 * i, f"{t}") for i, t in enumerate(["3000", "2000", "1000", "0"])], anchor="end")
+    pdf = make_pdf(tmp_path, "<h2>Timeline</h2>" + PARAGRAPH * 8 + chart + "<h2>Positions</h2>" + PARAGRAPH * 6)
+    assert lint.lint(pdf, TEST_BLOCK, header="Short title") == []
+
+
+def test_text_past_the_right_margin_is_named(tmp_path: Path):
+    pdf = make_pdf(tmp_path, '<table style="width: 125%"><tr><td>first column</td><td style="text-align: right">Government of Armenia</td></tr></table>')
+    problems = lint.lint(pdf, TEST_BLOCK, rules=("outside_text_block",))
+    assert problems and problems[0].page == 1 and "Government" in problems[0].text and "right edge" in problems[0].detail
+
+
+def test_text_in_the_bottom_margin_that_is_not_the_footer(tmp_path: Path):
+    pdf = make_pdf(tmp_path, PARAGRAPH + '<div style="position: absolute; top: 262mm; left: 0">a stray note</div>')
+    problems = lint.lint(pdf, TEST_BLOCK, rules=("outside_text_block",))
+    assert [p.text for p in problems] == ["a stray note"]
+
+
+def test_a_date_running_into_the_next_column(tmp_path: Path):
+    table = ('<table style="table-layout: fixed; width: 100%; border-collapse: collapse"><colgroup><col style="width: 12%">'
+             '<col></colgroup><tr><td style="white-space: nowrap">13 September 2022</td><td>Government of Armenia</td></tr></table>')
+    problems = lint.lint(make_pdf(tmp_path, table), TEST_BLOCK, rules=("overlapping_text",))
+    assert problems and problems[0].page == 1
+    assert any("Government" in p.text + p.detail for p in problems), lint.report(problems)
+
+
+def test_two_words_drawn_over_each_other(tmp_path: Path):
+    body = '<p style="position: relative">Kazakhstan<span style="position: absolute; left: 1em; top: 0.1em">Armenia</span></p>'
+    problems = lint.lint(make_pdf(tmp_path, body), TEST_BLOCK, rules=("overlapping_text",))
+    assert problems and {"Kazakhstan", "Armenia"} == {problems[0].text, problems[0].detail.split("'")[1]}
+
+
+def test_a_heading_at_the_foot_of_a_page(tmp_path: Path):
+    body = ('<div style="height: 244mm"></div><h2 style="break-after: auto; margin: 0">Commentary</h2>'
+            '<div style="break-inside: avoid">' + PARAGRAPH * 3 + "</div>")
+    problems = lint.lint(make_pdf(tmp_path, body), TEST_BLOCK, rules=("stranded_heading",))
+    assert [(p.page, p.text) for p in problems] == [(1, "Commentary")]
+
+
+def test_a_table_caption_at_the_foot_of_a_page(tmp_path: Path):
+    body = ('<div style="height: 243mm"></div><table style="width: 100%"><caption style="break-after: auto">Table 5. Every reported value'
+            '</caption><tbody><tr style="height: 40mm; break-inside: avoid"><td>value</td></tr></tbody></table>')
+    problems = lint.lint(make_pdf(tmp_path, body), TEST_BLOCK, rules=("stranded_heading",))
+    assert [(p.page, p.text) for p in problems] == [(1, "Table 5. Every reported value")]
+
+
+def test_a_figure_caption_under_its_chart_at_the_foot_of_a_page_is_fine(tmp_path: Path):
+    body = '<div style="height: 150mm"></div>' + svg([(50, 100, "Kazakhstan")]) + PARAGRAPH * 3
+    assert lint.lint(make_pdf(tmp_path, body), TEST_BLOCK, rules=("stranded_heading",)) == []
+
+
+def test_pages_without_running_header_and_footer(tmp_path: Path):
+    css = PAGE.replace("@top-left", "@top-center").replace('content: "Short title"', "content: none").replace("@bottom-right", "@bottom-center")
+    css = re.sub(r"@bottom-center \{[^}]*\}", "", css)
+    pdf = make_pdf(tmp_path, PARAGRAPH * 14, css=css)
+    problems = lint.lint(pdf, TEST_BLOCK, rules=("running_header_footer",))
+    assert {(p.page, p.detail.split(" ")[0]) for p in problems} == {(2, "running"), (2, "footer")}
+
+
+def test_a_narrow_chart_and_small_chart_text(tmp_path: Path):
+    narrow = svg([(50, 100, "Kazakhstan")], display="30%")
+    small = svg([(50, 100, "tiny label")], size=5)  # 5 units in a 400-unit viewBox shown 459 pt wide: 5.7 pt
+    problems = lint.lint(make_pdf(tmp_path, narrow + small), TEST_BLOCK, rules=("chart_size",))
+    details = [p.detail for p in problems]
+    assert any("under half the text block" in d for d in details) and any("under 7 pt" in d for d in details)
+    assert any(p.text == "tiny label" for p in problems)
+
+
+def test_an_empty_panel_and_repeated_ticks(tmp_path: Path):
+    empty = svg([(35, 180 - 30 * i, f"{v:.1f}") for i, v in enumerate([0, 0.2, 0.4, 0.6, 0.8, 1.0])], anchor="end")
+    repeated = svg([(60 + 60 * i, 190, t) for i, t in enumerate(["05 Jan", "05 Jan", "06 Jan", "06 Jan", "07 Jan"])])
+    problems = lint.lint(make_pdf(tmp_path, empty + repeated), TEST_BLOCK, rules=("chart_axes",))
+    details = " | ".join(p.detail for p in problems)
+    assert "empty panel" in details and "'05 Jan' repeated" in details
+
+
+# ---------- the briefing ----------
+
+SHORT_HEADER = r"\S"  # the running header: any text in the top margin (its wording is the template's)
+
+
+def lint_failures(pdf: Path) -> str:
+    return lint.report(lint.lint(pdf, BLOCK, header=SHORT_HEADER))
+
+
+def test_briefing_layout(built: Path):
+    problems = lint_failures(built / "briefing.pdf")
+    assert not problems, "\n" + problems
+
+
+def _editions():
+    return sorted(layout_builds.editions().items())
+
+
+@pytest.fixture(scope="module")
+def editions() -> dict[str, Path]:
+    return layout_builds.editions()
+
+
+# Faults of the charts themselves (present/charts.py), for the chart owner; listed here so that the test still
+# fails on anything else. Remove an entry when the chart is fixed (the test then checks that edition fully).
+KNOWN_CHART_FAULTS = {
+    ("2022-01-07", "overlapping_text"),  # Figure 4: date ticks "05 Jan 2022 06 Jan 2022 ..." run into each other
+    ("2022-01-07", "chart_axes"),  # Figure 4: two empty panels (0-1 axes, "none reported yet")
+    ("2022-09-30", "overlapping_text"),  # Figure 4: date ticks "01 Jan 15 Feb ..." run into each other
+}
+
+
+def _known(edition: str, problem: lint.Problem) -> bool:
+    in_chart = problem.rule == "chart_axes" or problem.detail.endswith("in a chart")
+    return in_chart and (edition, problem.rule) in KNOWN_CHART_FAULTS
+
+
+def test_every_edition_layout(editions: dict[str, Path]):
+    found = {name: lint.lint(folder / "briefing.pdf", BLOCK, header=SHORT_HEADER) for name, folder in editions.items()}
+    other = {name: [p for p in problems if not _known(name, p)] for name, problems in found.items()}
+    other = {name: problems for name, problems in other.items() if problems}
+    assert not other, "\n" + "\n".join(f"edition {name}:\n{lint.report(problems)}" for name, problems in other.items())
+    known = {name: problems for name, problems in found.items() if problems}
+    if known:
+        pytest.xfail("known chart faults (KNOWN_CHART_FAULTS):\n" + "\n".join(
+            f"edition {name}:\n{lint.report(problems)}" for name, problems in known.items()))
+
+
+# ---------- the PDF as a file ----------
+
+def test_pdf_is_tagged_and_opens_with_its_title_and_outline(built: Path):
+    pdf = pypdf.PdfReader(built / "briefing.pdf")
+    root = pdf.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert str(root["/ViewerPreferences"]["/DisplayDocTitle"]).lower() == "true"
+    assert root["/PageMode"] == "/UseOutlines" and pdf.outline
+    assert root.get("/Lang") == "en"
+    xmp = pdf.xmp_metadata
+    assert xmp is not None and xmp.dc_title and "CSTO" in xmp.dc_title["x-default"]
+    assert pdf.metadata.title and "CSTO" in pdf.metadata.title
+    assert (built / "briefing.pdf").stat().st_size < 1_000_000
+
+
+def test_pdf_links_to_the_html_beside_it_and_the_html_to_the_pdf(built: Path):
+    pdf = pypdf.PdfReader(built / "briefing.pdf")
+    uris = [annot.get_object()["/A"]["/URI"] for annot in pdf.pages[0].get("/Annots", [])
+            if "/A" in annot.get_object() and "/URI" in annot.get_object()["/A"]]
+    assert "briefing.html" in uris
+    html = (built / "briefing.html").read_text(encoding="utf-8")
+    assert 'href="briefing.pdf"' in html
+
+
+def test_one_typeface_embedded_in_every_weight(built: Path):
+    pdf = pypdf.PdfReader(built / "briefing.pdf")
+    fonts = set()
+    for page in pdf.pages:
+        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
+            fonts.add(str(font.get_object().get("/BaseFont")))
+    names = {re.sub(r"^/?[A-Z]{6}\+", "", f) for f in fonts}
+    # matplotlib's DejaVu Sans under our family name (pdf.EMBEDDED_FAMILY), or DejaVu Sans itself in the charts
+    assert all(n.startswith(("Briefing-Sans", "DejaVuSans")) for n in names), names
+    assert {"Briefing-Sans", "Briefing-Sans-Bold", "Briefing-Sans-Italic"} <= names, names
+
+
+# ---------- the exporter's screen markup ----------
+
+def test_cells_are_labelled_by_their_header_and_charts_open_full_size():
+    from csto_briefing.pipeline.markup import screen_markup
+
+    html = screen_markup(
+        '<table class="data"><thead><tr><th>Date</th><th>Event</th></tr></thead><tbody>'
+        '<tr><td>5 January 2022</td><td data-label="What">Appeal &lt;b&gt;</td></tr>'
+        '<tr><td colspan="2">a note</td></tr></tbody></table>'
+        '<figure class="chart" id="figure-1"><img src="data:image/svg+xml;base64,AA==" alt="a chart"></figure>'
+        '<h1>The CSTO answered within hours</h1>')
+    assert '<td data-label="Date">5 January 2022</td>' in html
+    assert '<td data-label="What">Appeal &lt;b&gt;</td>' in html and '<td colspan="2">a note</td>' in html
+    assert '<a class="chart-open" href="#figure-1-full" id="figure-1-full"><img' in html
+    assert "within\u00a0hours</h1>" in html
+    linked = '<figure class="chart"><a class="chart-full" href="figures/f.svg"><img src="x" alt="a"></a></figure>'
+    assert screen_markup(linked) == linked  # a chart already in a link is left alone
