@@ -24,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
-IMPORTS = "import pandas, matplotlib.pyplot\nfrom csto_briefing.briefing import Briefing\nfrom csto_briefing.present import sections"
+IMPORTS = "import pandas, matplotlib.pyplot\nfrom csto_briefing.briefing import Briefing\nfrom csto_briefing.present import output"
 
 
 def _timed(fn, *args, **kwargs):

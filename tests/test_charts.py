@@ -9,11 +9,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
+import pandas as pd
+import pytest
+from matplotlib.patches import Rectangle
 
-from csto_briefing.present import charts  # noqa: E402
+from csto_briefing.present import charts
 
 KINDS = {"appeal": ("v", charts.VERMILION, "appeal"), "decision": ("D", charts.BLUE, "decision"),
          "withdrawal": ("s", charts.ORANGE, "withdrawal")}

@@ -15,7 +15,6 @@ import pytest
 from csto_briefing import paths
 from csto_briefing.briefing import Briefing
 from csto_briefing.parameters import DEFAULTS, PARAMETERS, ParameterError, check, parameters_cell_source
-from csto_briefing.present import sections
 
 CLI = [sys.executable, "-m", "csto_briefing.cli"]
 RANGE_TEXT = "(1992-05-15 to 2025-12-31)"

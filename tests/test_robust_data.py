@@ -97,16 +97,20 @@ def test_every_zone_the_validator_accepts_has_a_city_name():
 
 
 def test_a_zone_missing_from_the_city_table_builds_the_key_points(data_copy: Path):
-    from csto_briefing.briefing import Briefing
-    from csto_briefing.present import narrative
+    import json
+
+    from csto_briefing import paths
 
     edit_cell(data_copy / "events.csv", "k-decision", "tz", "Asia/Tbilisi")
     edit_cell(data_copy / "events.csv", "k-consultations", "tz", "Asia/Tbilisi")
     assert lines(data_copy) == []
-    b = Briefing.load("2025-12-31", data_copy)
-    texts = [str(getattr(p, "text", p)) for p in narrative.key_points(b)] if hasattr(narrative, "key_points") else \
-        [narrative.decision_speed(b).text]
-    assert any("Tbilisi time" in t for t in texts)
+    out = data_copy.parent / "02.ipynb"
+    subprocess.run([str(Path(sys.executable).with_name("papermill")), str(paths.NOTEBOOKS_DIR / "02_kazakhstan.ipynb"), str(out),
+                    "-p", "data_dir", str(data_copy), "--cwd", str(paths.NOTEBOOKS_DIR), "--no-progress-bar"],
+                   capture_output=True, text=True, check=True)
+    nb = json.loads(out.read_text(encoding="utf-8"))
+    html = "".join("".join(o.get("data", {}).get("text/html", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    assert "Tbilisi time (UTC+4)" in html
 
 
 @pytest.mark.parametrize("column, value, expected", [

@@ -63,7 +63,7 @@ def _package_files(exclude: tuple[str, ...] = ()) -> list[Path]:
 
 
 # Modules the kernels never import: editing them does not make the notebooks' outputs stale.
-NOT_IN_KERNELS = ("templates/briefing/", "pipeline/", "cli.py")
+NOT_IN_KERNELS = ("templates/briefing/", "templates/editions/", "pipeline/", "cli.py")
 
 
 def kernel_code_hash() -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..parameters import SUBTITLE, build_date
 
+
 def merged_cells(executed, source) -> list:
     """The cells of one section: the source notebook's cells (so that a Markdown edit needs no re-execution) with
     the outputs of the executed notebook's code cells of the same id, and papermill's injected parameters."""

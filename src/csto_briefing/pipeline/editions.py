@@ -173,9 +173,9 @@ def record_editions(key: dict, build_dir: Path, written: list[Path]) -> None:
 
 
 def write_index(editions: list[Edition], report_dir: Path) -> Path:
-    env = Environment(loader=FileSystemLoader(str(paths.TEMPLATES_DIR / "sections")), autoescape=select_autoescape(default=True))
+    env = Environment(loader=FileSystemLoader(str(paths.TEMPLATES_DIR / "editions")), autoescape=select_autoescape(default=True))
     env.filters["date"] = fmt_date
-    html = env.get_template("editions_index.html.j2").render(editions=sorted(editions, key=lambda e: e.checked["as_of"]))
+    html = env.get_template("index.html.j2").render(editions=sorted(editions, key=lambda e: e.checked["as_of"]))
     target = report_dir / "index.html"
     tmp = target.with_suffix(".tmp")
     tmp.write_text(html, encoding="utf-8")

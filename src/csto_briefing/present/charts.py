@@ -5,11 +5,9 @@ and passed in as arguments."""
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -25,8 +23,6 @@ from ..paths import STYLES_DIR
 STYLE = STYLES_DIR / "briefing.mplstyle"
 BLUE, VERMILION, GREEN, ORANGE, SKY, PURPLE, BLACK = "#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#000000"
 GREY = "#777777"
-MARKERS = ("v", "D", "^", "s", "P", "X", "o", "*")  # shapes differ so that greyscale print still reads
-COLOURS = (VERMILION, BLUE, GREEN, ORANGE, PURPLE, BLACK, SKY)
 
 
 def _style() -> None:
@@ -351,20 +347,3 @@ def _spread_labels(fig: Figure, ax, texts: list) -> None:
         text.set_ha(ha)
         text.set_va(va)
         placed.append(text.get_window_extent(renderer).expanded(1.15, 1.15))
-
-
-def svg_bytes(fig: Figure) -> bytes:
-    """The chart as SVG with its text as text, naming first the font the PDF embeds (build.EMBEDDED_FAMILY)
-    and then DejaVu Sans, which browsers find on the system."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue().replace(b"font-family: 'DejaVu Sans'", b"font-family: 'Briefing Sans', 'DejaVu Sans'")
-
-
-def save(fig: Figure, folder: Path, name: str) -> list[Path]:
-    """Write the chart as SVG and PNG (for slides) under folder; return the paths."""
-    folder.mkdir(parents=True, exist_ok=True)
-    svg, png = folder / f"{name}.svg", folder / f"{name}.png"
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-    fig.savefig(png, format="png", metadata={"Software": None})
-    return [svg, png]
