@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import shutil
+import sys
 import tokenize
 from datetime import date, datetime
 from html.parser import HTMLParser
@@ -304,7 +305,9 @@ def test_each_notebook_runs_top_to_bottom_and_shows_its_chart_and_prose(notebook
     from nbclient import NotebookClient
 
     nb = nbformat.read(paths.NOTEBOOKS_DIR / notebook, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}}).execute()
+    # the kernel the notebook names, as JupyterLab starts it: the project's, installed into .venv by `make env`
+    NotebookClient(nb, timeout=300, kernel_name=nb.metadata.kernelspec.name,
+                   resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}}).execute()
     every = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in every if o.get("output_type") == "error"]
     outputs = [o for c in nb.cells if c.cell_type == "code" and "explore" not in c.metadata.get("tags", [])
@@ -318,6 +321,17 @@ def test_each_notebook_runs_top_to_bottom_and_shows_its_chart_and_prose(notebook
         return
     prose = [c for c in nb.cells if c.cell_type == "markdown" and "note" not in c.metadata.get("tags", [])]
     assert prose or any("text/html" in o.get("data", {}) for o in outputs), f"{notebook}: no prose"
+
+
+def test_every_notebook_opens_with_the_projects_kernel_and_it_runs_this_environment():
+    """`make lab` opens the notebooks with the kernel named after the project, which runs .venv's Python."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    names = {p.name: nbformat.read(p, as_version=4).metadata.get("kernelspec", {}).get("name")
+             for p in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))}
+    assert names and set(names.values()) == {"csto-briefing"}, names
+    spec = KernelSpecManager().get_kernel_spec("csto-briefing")
+    assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve(), spec.argv
 
 
 # -- no story facts in the package (issue 11) ----------------------------------------------------------------------------

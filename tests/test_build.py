@@ -209,3 +209,22 @@ def test_jupyter_nbconvert_reaches_the_briefing_exporter(built: Path, tmp_path: 
     html = (tmp_path / "briefing.html").read_text(encoding="utf-8")
     assert "Information as of 31 December 2025" in html
     assert "<script" not in html and 'class="jp-InputArea' not in html
+
+
+def test_the_published_notebook_runs_all_in_jupyterlab(built: Path):
+    """report/briefing.ipynb, opened in JupyterLab and run with "Run All" in the project's kernel, runs without error
+    and shows the charts again: each section brings its parameters and load cells."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(built / "briefing.ipynb", as_version=4)
+    shown = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/svg+xml" in o.get("data", {}))
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+    NotebookClient(nb, timeout=300, kernel_name=nb.metadata.kernelspec.name,
+                   resources={"metadata": {"path": str(paths.NOTEBOOKS_DIR)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.get("output_type") == "error"]
+    assert errors == []
+    again = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/svg+xml" in o.get("data", {}))
+    assert shown > 0 and again == shown

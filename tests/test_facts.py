@@ -213,8 +213,9 @@ def test_attribution_is_kept(data):
 
 def test_the_force_splits_into_published_parts_and_an_unpublished_remainder(data):
     """Correction 9: 2,030 in all; the published parts with source and date; Russia and Belarus never a number."""
-    from csto_briefing.data.asof import latest_figures
     from datetime import date
+
+    from csto_briefing.data.asof import latest_figures
 
     latest = latest_figures(data.figures, date(2025, 12, 31))
     total = latest[latest["measure"] == "force_size"]

@@ -91,6 +91,41 @@ def test_a_template_change_reexports_without_executing(project):
     assert "edited by test_a_template_change" not in (p.root / "report" / "briefing.html").read_text(encoding="utf-8")
 
 
+def _edit_first_cell(notebook: Path, cell_type: str, text: str) -> bytes:
+    """Append a line to the notebook's first cell of this type; returns the original bytes for the caller to put back."""
+    original = notebook.read_bytes()
+    nb = json.loads(original)
+    cell = next(c for c in nb["cells"] if c["cell_type"] == cell_type and "parameters" not in c["metadata"].get("tags", []))
+    cell["source"] = "".join(cell["source"]) + text
+    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return original
+
+
+def test_a_markdown_edit_reexports_without_executing_and_a_code_edit_runs_that_notebook(project):
+    """Execution is keyed on code cells; the export on everything (the prose comes from the source notebook)."""
+    p, _ = project
+    notebook = paths.NOTEBOOKS_DIR / "02_kazakhstan.ipynb"
+    original = _edit_first_cell(notebook, "markdown", "\n\nA sentence added by the Markdown-edit test.")
+    try:
+        written = p.build()
+        assert p.executed() == set()
+        assert p.root / "report" / "briefing.html" in written
+        assert "A sentence added by the Markdown-edit test." in (p.root / "report" / "briefing.html").read_text(encoding="utf-8")
+    finally:
+        notebook.write_bytes(original)
+    p.build()
+    assert p.executed() == set()
+    assert "Markdown-edit test" not in (p.root / "report" / "briefing.html").read_text(encoding="utf-8")
+    original = _edit_first_cell(notebook, "code", "\n# a comment added by the code-edit test")
+    try:
+        p.build()
+        assert p.executed() == {notebook.name}
+    finally:
+        notebook.write_bytes(original)
+    p.build()
+    assert p.executed() == {notebook.name}
+
+
 def test_a_clean_rebuild_gives_the_same_bytes(project):
     p, first = project
     shutil.rmtree(p.root / "build")

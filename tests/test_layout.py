@@ -30,7 +30,8 @@ PARAGRAPH = "<p>" + "The Collective Security Council decided to send peacekeeper
 
 def make_pdf(tmp_path: Path, body: str, css: str = PAGE, name: str = "t.pdf") -> Path:
     """A tagged PDF from hand-written HTML, with the briefing's embedded font."""
-    from weasyprint import CSS as WCSS, HTML
+    from weasyprint import CSS as WCSS
+    from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
     from csto_briefing.pipeline.pdf import font_css

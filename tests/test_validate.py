@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from csto_briefing import paths
-from csto_briefing.data.dataset import load_dataset
 from csto_briefing.data.dataset import check_data as validate
+from csto_briefing.data.dataset import load_dataset
 
 from .conftest import edit_cell
 
@@ -53,8 +53,8 @@ def test_an_approved_vote_needs_its_date(data_copy):
     path = data_copy / "positions.csv"
     text = path.read_text(encoding="utf-8").replace("approved,2022-01-07,supported_with_conditions", "approved,,supported_with_conditions")
     path.write_text(text, encoding="utf-8")
-    line = next(i for i, l in enumerate(text.splitlines(), start=1) if "approved,,supported_with_conditions" in l)
-    found = [l for l in lines(data_copy) if "an approved or failed vote needs its date" in l]
+    line = next(i for i, ln in enumerate(text.splitlines(), start=1) if "approved,,supported_with_conditions" in ln)
+    found = [ln for ln in lines(data_copy) if "an approved or failed vote needs its date" in ln]
     assert found == [f"{path}:{line}: parliament_date: '' does not fit parliament 'approved': an approved or failed vote needs its date"]
 
 
@@ -67,7 +67,7 @@ def test_an_unknown_head_count_is_never_zero_without_a_reason(data_copy):
     path = data_copy / "positions.csv"
     text = path.read_text(encoding="utf-8").replace("KAZ-2022-01,RUS,contributor,,not_published", "KAZ-2022-01,RUS,contributor,0,not_published")
     path.write_text(text, encoding="utf-8")
-    assert any(l.startswith(f"{path}:") and "troops_status: 'not_published' does not fit troops '0'" in l for l in lines(data_copy))
+    assert any(ln.startswith(f"{path}:") and "troops_status: 'not_published' does not fit troops '0'" in ln for ln in lines(data_copy))
 
 
 def test_duplicate_ids_are_refused(data_copy):
@@ -106,8 +106,8 @@ def test_all_problems_are_reported_at_once(data_copy):
     a = edit_cell(data_copy / "events.csv", "k-appeal", "date", "5 Jan 2022")
     b = edit_cell(data_copy / "figures.csv", "deaths-238", "status", "final")
     found = lines(data_copy)
-    assert any(l.startswith(f"{data_copy / 'events.csv'}:{a}: date:") for l in found)
-    assert any(l.startswith(f"{data_copy / 'figures.csv'}:{b}: status:") for l in found)
+    assert any(ln.startswith(f"{data_copy / 'events.csv'}:{a}: date:") for ln in found)
+    assert any(ln.startswith(f"{data_copy / 'figures.csv'}:{b}: status:") for ln in found)
 
 
 def test_the_command_exits_non_zero_with_the_lines(data_copy):
@@ -140,7 +140,7 @@ def test_events_out_of_clock_order_within_a_day_give_one_line(data_copy):
     path = data_copy / "events.csv"
     line = edit_cell(path, "k-consultations", "seq", "3")
     edit_cell(path, "k-arrival", "seq", "1")
-    found = [l for l in lines(data_copy) if ": seq: " in l]
+    found = [ln for ln in lines(data_copy) if ": seq: " in ln]
     decision = edit_cell(path, "k-decision", "seq", "2")
     assert found == [f"{path}:{decision}: seq: '2' puts k-decision (02:00) before k-consultations (line {line}, seq 3, 00:00) "
                      "on 2022-01-06, Asia/Yerevan: seq must follow the clock times"]
@@ -150,7 +150,7 @@ def test_a_seq_used_twice_on_one_date_gives_one_line(data_copy):
     path = data_copy / "events.csv"
     first = edit_cell(path, "k-soe-1", "seq", "1")
     line = edit_cell(path, "k-government", "seq", "1")
-    found = [l for l in lines(data_copy) if ": seq: " in l]
+    found = [ln for ln in lines(data_copy) if ": seq: " in ln]
     assert found == [f"{path}:{line}: seq: '1' is also the seq of k-soe-1 (line {first}) on 2022-01-05: "
                      "each event of a date needs its own seq"]
 
@@ -161,7 +161,7 @@ def test_confirmed_on_one_report_gives_one_line(data_copy):
     """Zas's 2,500 rests on one Sputnik report: it cannot be 'confirmed'."""
     path = data_copy / "events.csv"
     line = edit_cell(path, "k-2500", "certainty", "confirmed")
-    found = [l for l in lines(data_copy) if ": certainty: " in l]
+    found = [ln for ln in lines(data_copy) if ": certainty: " in ln]
     assert found == [f"{path}:{line}: certainty: 'confirmed' needs a primary source or two or more independent reports; "
                      "source_ids give one report (Sputnik: sputnik-2022-01-06) "
                      "(a mirror or relay has the origin of what it re-posts; else use 'reported')"]
@@ -181,14 +181,14 @@ def test_a_primary_source_alone_confirms(data_copy):
     path = data_copy / "events.csv"
     edit_cell(path, "k-2500", "source_ids", "pm-armenia-2022-01-10")
     edit_cell(path, "k-2500", "certainty", "confirmed")
-    assert not [l for l in lines(data_copy) if ": certainty: " in l]
+    assert not [ln for ln in lines(data_copy) if ": certainty: " in ln]
 
 
 def test_corroborated_by_the_same_origin_gives_one_line(data_copy):
     path = data_copy / "commentary.csv"
     line = edit_cell(path, "q-zas-2500", "verification", "corroborated")
     edit_cell(path, "q-zas-2500", "corroborated_by", "urdupoint-2022-01-06")
-    found = [l for l in lines(data_copy) if ": verification: " in l]
+    found = [ln for ln in lines(data_copy) if ": verification: " in ln]
     assert found == [f"{path}:{line}: verification: 'corroborated' needs a source independent of sputnik-2022-01-06 "
                      "(origin 'Sputnik') in corroborated_by; it gives one report (Sputnik: urdupoint-2022-01-06) "
                      "(else use 'single_source')"]
@@ -198,11 +198,11 @@ def test_a_verdict_cannot_rest_on_a_source_issued_after_its_as_of(data_copy):
     path = data_copy / "claims.csv"
     text = path.read_text(encoding="utf-8")
     row = "cl-appeal,jamnews-2022-01-seed,"
-    line = next(i for i, l in enumerate(text.splitlines(), start=1) if l.startswith(row))
+    line = next(i for i, ln in enumerate(text.splitlines(), start=1) if ln.startswith(row))
     path.write_text(text.replace("accurate,He cited the Collective Security Treaty without naming an article.,info24-2022-01-05,2022-01-06",
                                  "accurate,He cited the Collective Security Treaty without naming an article.,info24-2022-01-05;belta-2022-01-20,2022-01-06"),
                     encoding="utf-8")
-    assert [l for l in lines(data_copy) if ": as_of: " in l] == [
+    assert [ln for ln in lines(data_copy) if ": as_of: " in ln] == [
         f"{path}:{line}: as_of: '2022-01-06' is before belta-2022-01-20 was issued (2022-01-20): "
         "a verdict may rest only on sources issued by its as_of (a month or year counts from its last day)"]
 
@@ -211,8 +211,8 @@ def test_a_position_cannot_cite_a_source_issued_after_its_as_of(data_copy):
     path = data_copy / "positions.csv"
     text = path.read_text(encoding="utf-8")
     old = "KAZ-2022-01,ARM,contributor,100,official,,,,,not_reported,,supported,2022-01-07,panorama-2022-01-07,"
-    line = next(i for i, l in enumerate(text.splitlines(), start=1) if l.startswith(old))
+    line = next(i for i, ln in enumerate(text.splitlines(), start=1) if ln.startswith(old))
     path.write_text(text.replace(old, old.replace("panorama-2022-01-07,", "panorama-2022-01-07;jamnews-2022-01-10,")), encoding="utf-8")
-    assert [l for l in lines(data_copy) if ": as_of: " in l] == [
+    assert [ln for ln in lines(data_copy) if ": as_of: " in ln] == [
         f"{path}:{line}: as_of: '2022-01-07' is before jamnews-2022-01-10 was issued (2022-01-10): "
         "a position may rest only on sources issued by its as_of (a month or year counts from its last day)"]

@@ -19,9 +19,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .. import paths
+from ..errors import Problem
 from .codebook import Codebook, Column, Rule
 from .dates import date_precision_of, parse_partial_date, period_end
-from ..errors import Problem
 from .read import split_ids
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")

@@ -251,8 +251,21 @@ def limits_of(config: object) -> Limits:
     return Limits(timeout=float(getattr(config, "timeout", 0) or 0), output=int(getattr(config, "output_limit", -1)))
 
 
+def code_cells_hash(source: Path) -> str:
+    """What decides whether a notebook runs again: its code cells (id, tags and source) and its kernel, not its
+    Markdown. A Markdown-only edit re-exports the report from the executed outputs without running anything
+    (the export takes the prose from the source notebook). Unreadable JSON hashes as bytes: papermill reports it."""
+    try:
+        nb = json.loads(source.read_text(encoding="utf-8"))
+        cells = [[c.get("id"), c.get("metadata", {}).get("tags", []), "".join(c.get("source", ""))]
+                 for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+        return hashing.sha256_json([nb.get("metadata", {}).get("kernelspec", {}).get("name"), cells])
+    except (OSError, ValueError, AttributeError, TypeError):
+        return hashing.sha256_file(source)
+
+
 def notebook_key(source: Path, config: BuildConfig, common: dict[str, str]) -> dict[str, str]:
-    return {"notebook": hashing.sha256_file(source), **common, "parameters": hashing.sha256_json(config.parameters)}
+    return {"code cells": code_cells_hash(source), **common, "parameters": hashing.sha256_json(config.parameters)}
 
 
 def up_to_date(entry: dict | None, key: dict[str, str], tables: dict[str, str], target: Path) -> bool:

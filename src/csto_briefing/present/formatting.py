@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 
-from ..data.read import split_ids
 from ..data.dates import parse_partial_date
+from ..data.read import split_ids
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
