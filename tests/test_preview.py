@@ -124,14 +124,14 @@ def test_a_bad_row_shows_its_error_over_the_last_good_page_until_fixed(served: S
 
 
 def test_a_failing_cell_shows_its_error_and_recovers(served: Served):
-    notebook = served.root / "notebooks" / "08_next.ipynb"
+    notebook = served.root / "notebooks" / "05_outlook.ipynb"
     good = notebook.read_text(encoding="utf-8")
     nb = json.loads(good)
     nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "broken", "metadata": {}, "outputs": [],
                         "source": ["raise ValueError('broken on purpose')"]})
     notebook.write_text(json.dumps(nb), encoding="utf-8")
     served.wait_for(lambda: "ValueError: broken on purpose" in served.status()["error"], 120, "failing cell error")
-    assert served.status()["error"].startswith("notebooks/08_next.ipynb: cell ")
+    assert served.status()["error"].startswith("notebooks/05_outlook.ipynb: cell ")
     notebook.write_text(good, encoding="utf-8")
     served.wait_for(lambda: served.status()["error"] == "", 120, "error cleared")
 

@@ -212,10 +212,11 @@ def test_hostile_text_is_shown_literally_in_the_html(hostile_build):
 
 def _body_text(pdf: pypdf.PdfReader) -> str:
     """The pages' text without the running header and footer, so that text running across pages reads on."""
-    from csto_briefing.parameters import TITLE
+    from csto_briefing.parameters import DEFAULTS
 
-    short = TITLE.split(". ")[0] + "."  # the running header: the title's first sentence (briefing template)
-    running = re.compile(rf"^(page \d+ of \d+|Information as of .*|{re.escape(TITLE)}|{re.escape(short)}( · .*)?)$")
+    title = DEFAULTS["title"]
+    short = title.split(". ")[0] + "."  # the running header: the title's first sentence (briefing template)
+    running = re.compile(rf"^(page \d+ of \d+|Information as of .*|{re.escape(title)}|{re.escape(short)}( · .*)?)$")
     lines = [line for page in pdf.pages for line in page.extract_text().splitlines()]
     return "\n".join(line for line in lines if not running.match(line.strip()))
 

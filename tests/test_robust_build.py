@@ -281,7 +281,7 @@ def test_the_printed_code_version_is_the_hash_the_rebuild_is_keyed_on():
     assert printed == f"csto-briefing {metadata.version('csto-briefing')}, code {hashing.kernel_code_hash()[:16]}"
     assert "git" not in printed
     config = BuildConfig(checked={"as_of": "2025-12-31"})
-    key = notebook_key(paths.NOTEBOOKS_DIR / "01_overview.ipynb", config, {"code": hashing.kernel_code_hash(), "environment": ""})
+    key = notebook_key(paths.NOTEBOOKS_DIR / "01_front.ipynb", config, {"code": hashing.kernel_code_hash(), "environment": ""})
     assert hashing.kernel_code_hash() in key.values()
 
 
@@ -324,10 +324,10 @@ def test_a_params_path_with_spaces_works(tmp_path: Path):
     folder = tmp_path / "my editions"
     folder.mkdir()
     params = folder / "an edition.yaml"
-    params.write_text("as_of: 2022-01-07\nfocus: NOT-A-CASE\n", encoding="utf-8")  # read, then refused: no build needed
+    params.write_text("as_of: 2022-01-07\npublished: 2021-01-01\n", encoding="utf-8")  # read, then refused: no build needed
     result = _make("report", f"PARAMS={params}")
     assert result.returncode != 0
-    assert "parameter focus: 'NOT-A-CASE' is not a case_id" in result.stderr, result.stderr
+    assert "parameter published: '2021-01-01' is before as_of '2022-01-07'" in result.stderr, result.stderr
     assert "cannot be read" not in result.stderr
 
 

@@ -15,7 +15,7 @@ def test_a_second_editions_run_with_nothing_changed_does_no_work(tmp_path: Path)
 
     notebooks = tmp_path / "nb"
     notebooks.mkdir()
-    nbformat.write(nbformat.read(paths.NOTEBOOKS_DIR / "01_overview.ipynb", as_version=4), notebooks / "01_overview.ipynb")
+    nbformat.write(nbformat.read(paths.NOTEBOOKS_DIR / "01_front.ipynb", as_version=4), notebooks / "01_front.ipynb")
     listing = tmp_path / "editions.yaml"
     listing.write_text("editions:\n  - {as_of: 2022-01-07}\n  - {as_of: 2022-01-20, since: 2022-01-07}\n", encoding="utf-8")
     lines: list[str] = []

@@ -12,7 +12,7 @@ import pandas as pd
 from .data import asof
 from .data.asof import NotYetKnown  # noqa: F401 - re-exported: `from csto_briefing.briefing import NotYetKnown`
 from .data.dataset import Dataset, load_dataset
-from .parameters import DEFAULTS, TITLE, check
+from .parameters import DEFAULTS, check
 
 DEFAULT_AS_OF = DEFAULTS["as_of"]
 
@@ -32,7 +32,7 @@ class Briefing:
     edition: str = ""
     author: str = DEFAULTS["author"]
     since: date | None = None
-    title: str = TITLE
+    title: str = DEFAULTS["title"]
     published: date | None = None  # the publication date; None: the as_of date
     citations: dict[str, int] = field(default_factory=dict)  # source id -> number, in order of first citation here
 

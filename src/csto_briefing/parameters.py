@@ -10,12 +10,38 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
-TITLE = "The CSTO answered Kazakhstan within hours. Armenia's appeals brought no troops."
-SUBTITLE = "The Collective Security Treaty Organization and the appeals for help of its members"
+from . import paths
+
+class ParameterError(ValueError):
+    """One or more parameters are invalid; each line names the parameter, the value and what would be valid."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        super().__init__("\n".join(lines))
+
+
+FRONT_MATTER = ("title", "author", "subtitle", "keywords")
+
+
+def front_matter(root: Path | None = None) -> dict[str, str]:
+    """The briefing's title, desk, subtitle and keywords, from briefing.toml at the project root (the story's words
+    stay out of the package). A missing file or key is an error naming the file and what it must hold."""
+    path = (root or paths.ROOT) / "briefing.toml"
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ParameterError([f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc}); it holds "
+                              f"{', '.join(FRONT_MATTER)} as TOML strings"]) from None
+    missing = [k for k in FRONT_MATTER if not isinstance(values.get(k), str)]
+    if missing:
+        raise ParameterError([f"{path}: {', '.join(missing)}: missing or not a string (it holds {', '.join(FRONT_MATTER)})"])
+    return {k: values[k] for k in FRONT_MATTER}
 
 
 def build_date() -> date:
@@ -33,12 +59,13 @@ class Parameter:
     help: str
 
 
+_FRONT = front_matter()
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter("as_of", "date", "2025-12-31", "the date the briefing is as of (YYYY-MM-DD)"),
     Parameter("since", "optional_date", "", "an earlier date (YYYY-MM-DD): adds 'What changed since'; empty: no such section"),
-    Parameter("title", "text", TITLE, "the edition's title"),
+    Parameter("title", "text", _FRONT["title"], "the edition's title"),
     Parameter("edition", "text", "", "the edition's name, printed in the title block; empty: none"),
-    Parameter("author", "text", "csto-briefing research desk", "the publishing desk, printed and set as the PDF's author"),
+    Parameter("author", "text", _FRONT["author"], "the publishing desk, printed and set as the PDF's author"),
     Parameter("published", "optional_date", "", "the publication date (YYYY-MM-DD) on the front page; empty: the as_of date"),
     Parameter("data_dir", "path", "", "data folder; empty: the project's data/"),
     Parameter("figures_dir", "path", "", "where charts are also saved as SVG and PNG; empty: not saved"),
@@ -48,14 +75,6 @@ DEFAULTS = {p.name: p.default for p in PARAMETERS}
 KINDS = {"date": "a date (YYYY-MM-DD)", "optional_date": "a date (YYYY-MM-DD) or empty", "text": "text",
          "path": "a folder path"}
 IN_DATA_RANGE = ("as_of", "since")  # dates that must fall within the data's range (published may be any later day)
-
-
-class ParameterError(ValueError):
-    """One or more parameters are invalid; each line names the parameter, the value and what would be valid."""
-
-    def __init__(self, lines: list[str]):
-        self.lines = lines
-        super().__init__("\n".join(lines))
 
 
 def parameters_cell_source() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ class Plausible:
     `not_before`: cross-row order, e.g. a case's response not before its appeal, a decision not before the
     consultations that led to it."""
 
-    earliest: str = "1900-01-01"
+    earliest: str = date.min.isoformat()  # no bound unless the codebook sets one
     earliest_why: str = ""
     max_length: int = 10000
     clock_times: tuple[dict[str, str], ...] = ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..parameters import SUBTITLE, build_date
+from ..parameters import build_date, front_matter
 
 
 def merged_cells(executed, source) -> list:
@@ -50,10 +50,11 @@ def combine(executed: list[Path], checked: dict[str, str], sources_dir: Path | N
     for index, cell in enumerate(combined.cells):
         cell["id"] = f"cell-{index}"  # stable ids, not random ones
     p = checked
+    words = front_matter()
     combined.metadata["briefing"] = {
-        "title": p["title"], "subject": SUBTITLE, "author": p["author"], "as_of": p["as_of"],
+        "title": p["title"], "subject": words["subtitle"], "author": p["author"], "as_of": p["as_of"],
         "as_of_text": fmt_date(p["as_of"]), "created": build_date().isoformat(),
         "published": p.get("published") or p["as_of"],
-        "keywords": "CSTO, Collective Security Treaty Organization, Kazakhstan, Armenia, Article 4, peacekeeping",
+        "keywords": words["keywords"],
         "parameters": {k: v for k, v in checked.items() if k not in ("data_dir", "figures_dir")}}
     return combined

@@ -117,6 +117,7 @@ def _execute_and_publish(config: BuildConfig, state: dict, started: float) -> li
         write_state(config.build_dir, state)
     export_key = {"executed": [hashing.sha256_file(p) for p in executed], **code,
                   "notebooks": [hashing.sha256_file(p) for p in notebooks(config.notebooks_dir)],  # their Markdown
+                  "front matter": hashing.sha256_file(paths.ROOT / "briefing.toml"),
                   "parameters": config.edition_parameters, "pdf": config.pdf, "date": build_date().isoformat(),
                   "figures": hashing.sha256_files(config.figures_dir, config.figures_dir.glob("*")),
                   "tables": tables}
