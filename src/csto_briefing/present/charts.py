@@ -91,7 +91,7 @@ def _bin_width(start: datetime, unit: str) -> timedelta:
             "year": timedelta(days=330)}[unit]
 
 
-LEVELS = (1.0, -1.0, 2.0, -2.0, 3.0, -3.0, 4.0, -4.0)
+LEVELS = (1.0, -1.0, 2.0, -2.0, 3.0, -3.0, 4.0, -4.0, 5.0, -5.0)
 LABEL_SIZE = 7.5
 MARKER_IN = 0.1  # a marker's width in inches
 
