@@ -134,13 +134,15 @@ def test_contributions_and_the_unpublished_remainder(html_text: str, pdf_text: s
     total = int(float(_force()["value"]))
     known = sum(int(r["troops"]) for r in counted)
     both(f"The force numbered {total:,} in all", html_text, pdf_text)
-    both(f"the published contingents account for {known:,}, which leaves {total - known:,} for {' and '.join(unpublished)} "
-         "together", html_text, pdf_text)
+    # finding 1 (facts A20, A23): the remainder is a subtraction, said once, and no source gives it
+    both(f"the published contingents account for {known:,}; by subtraction, {total - known:,} remain for "
+         f"{' and '.join(unpublished)} together, a figure no source gives", html_text, pdf_text)
+    assert html_text.count(f"{total - known:,}") == 1, "the remainder is stated once in the prose"
 
 
 def test_days_from_the_decision_to_the_last_departure(html_text: str, pdf_text: str):
     days = (date.fromisoformat(event("k-withdrawal-end")["date"]) - date.fromisoformat(event("k-decision")["date"])).days
-    both(f"from the decision to the last departure, {words(days)} days", html_text, pdf_text)
+    both(f"From the decision to the last departure took {words(days)} days", html_text, pdf_text)
 
 
 def test_territory_held_and_the_advance(html_text: str, pdf_text: str):
@@ -159,14 +161,21 @@ def test_1_the_treaty_as_in_force_since_2012(html_text: str, pdf_text: str):
     words_ = art2["text"][art2["text"].find("shall immediately"):art2["text"].find("eliminate the threat") + len("eliminate the threat")]
     both(words_, html_text, pdf_text)
     both("in force since 19 December 2012", html_text, pdf_text)
-    both("aggression (an armed attack threatening security, stability, territorial integrity and sovereignty)", html_text, pdf_text)
+    # no source gives the amended Article 4 verbatim (facts E07, E09): paraphrased and marked, never in quotation marks
+    both("Under Article 4 as amended, in paraphrase, aggression against a member now means an armed attack", html_text, pdf_text)
+    assert "“aggression (an armed attack" not in html_text
+    both("documented here came under the Treaty as amended", html_text, pdf_text)
+    both("invoked Article 2(2) of the Treaty (joint consultations and measures to assist, as amended)", html_text, pdf_text)
+    assert "asked the CSTO for the joint consultations of Article 2" not in html_text
     assert "only a request under Article 4 asks" not in html_text
     assert "A request under Article 2 asks the other members to consult" not in html_text
 
 
 def test_2_who_cited_which_article(html_text: str, pdf_text: str):
-    both("He cited the Treaty, not an article of it.", html_text, pdf_text)
-    both("The decision cited Article 4", html_text, pdf_text)
+    both("As reported, he named no article of the Treaty.", html_text, pdf_text)  # facts A11, A15: said once
+    assert "He cited the Treaty, not an article" not in html_text and "had cited no article" not in html_text
+    assert "Who cited which article" not in html_text
+    both("in accordance with Article 4 of the Collective Security Treaty", html_text, pdf_text)
     both("“in accordance with Articles 2 and 4” of the Treaty", html_text, pdf_text)
     for wrong in ("Kazakhstan invoked Article 4", "Kazakhstan's appeal of January 2022 cited Article 4", "Tokayev invoked Article 4"):
         assert wrong not in html_text
@@ -211,7 +220,7 @@ def test_8_attribution_kept(html_text: str, pdf_text: str):
     both("according to Armenia's defence ministry", html_text, pdf_text)
     both("in the words of RFE/RL's Armenian service, “effectively declined the request”", html_text, pdf_text)
     decision = next(q for q in rows("commentary") if q["quote_id"] == "q-pashinyan-decision")
-    marked = "his Facebook post, in translation" if decision["text_is"] == "translation" else "his Facebook post"
+    marked = "his Facebook post, English translation as published" if decision["text_is"] == "translation" else "his Facebook post"
     both(marked, html_text, pdf_text)
     for unit in ("45th", "98th", "31st"):  # the Russian units rest on an unverified row: not stated as fact in the core
         assert unit not in html_text
@@ -243,10 +252,15 @@ def test_front_page(html_text: str, pdf: pypdf.PdfReader):
     assert "Information as of 31 December 2025" in first and "Published 31 December 2025" in first
     assert "Built on" not in html_text
     summary = html_text.split("Summary", 1)[1].split("Contents", 1)[0]
-    terms = re.findall(r"(Almost certain|Likely|Even chance|Unlikely):", summary)
-    assert 3 <= len(terms) <= 5 and terms[0] == "Almost certain"
-    assert summary.index("differed in kind") < summary.index("Treaty")  # leads with the contrast
-    assert "It matters because" in summary
+    terms = re.findall(r"(Almost certainly|Likely|Roughly even chance|Unlikely):", summary)  # the codebook's labels
+    assert 3 <= len(terms) <= 5
+    assert not re.search(r"(Almost certain|Even chance):", html_text)  # one term set
+    # the first item is a fact (the contrast), with no confidence term; then the judgements
+    assert summary.index("The CSTO's answers differed in kind") < summary.index(terms[0] + ":")
+    assert "It matters because Pashinyan said in February 2024" in summary  # attributed and dated (fact C14)
+    assert "border question" in summary  # the border-demarcation judgement
+    assert "Roughly even chance: the CSTO acts when Russia is ready" in summary  # argued against: downgraded
+    assert "an inference by subtraction" in summary
 
 
 def test_house_style_in_the_core(html_text: str):
@@ -377,3 +391,40 @@ def test_no_story_facts_in_the_package():
                 if case_pattern.search(line) or date_pattern.search(line) or any(f"'{i}'" in line or f'"{i}"' in line for i in event_ids):
                     found.append(f"{path.relative_to(package)}:{number}: {line.strip()[:80]}")
     assert not found, "\n".join(found)
+
+
+# -- the review's findings on the core, pinned on the built text ---------------------------------------------------------
+
+def test_review_findings_on_the_core(html_text: str, pdf_text: str):
+    # B12: the November 2021 appeal to Russia was to be formalised to activate CSTO mechanisms: never "not the CSTO"
+    assert "said the appeal would be formalised to activate the CSTO's mechanisms" in html_text
+    both("activate the CSTO", html_text, pdf_text)
+    assert "Russia, not the CSTO" not in html_text
+    # A04: the first state of emergency from 01:30 local time (Mangystau was UTC+5): no "Almaty time" on it
+    both("Almaty city from 01:30 local time", html_text, pdf_text)
+    # D03: the CSTO proposed equipment in 2010
+    both("proposed helicopters, equipment, transport and fuel, not troops", html_text, pdf_text)
+    assert "offered equipment" not in html_text
+    # C21: Pankin's words reached us through Caucasus Watch, which cites RIA Novosti
+    both("(reported by Caucasus Watch, citing RIA Novosti)", html_text, pdf_text)
+    # C14: 22 February 2024 is the interview's publication date
+    both("In an interview published on 22 February 2024, Pashinyan said", html_text, pdf_text)
+    assert "Armenia has since frozen its participation" not in html_text
+    # A11: Kazakhstan asked for help, not for military help
+    kaz = next(c for c in rows("cases") if c["case_id"] == "KAZ-2022-01")
+    assert kaz["request"] == "assistance"
+    # editor: the Lavrov remark said once in the core; the Who-cited list gone; May 2021 not under the post-2022 judgement
+    assert html_text.count("Lavrov") <= 2
+    assert "chose Article 2 over Article 4 in May 2021" not in html_text
+    assert "The other side's reading:" not in html_text
+    # editor: implications beyond Armenia
+    both("Beyond Armenia", html_text, pdf_text)
+    for who in ("for the CSTO, the two answers", "for Russia, the CSTO", "for the Central Asian members"):
+        both(who, html_text, pdf_text)
+    assert "stored source" not in html_text
+
+
+def test_timelines_draw_no_count_bars_and_label_every_mark(built: Path):
+    for name in ("kazakhstan-timeline",):  # Figure 3 still counts one September 2022 event it finds no room for
+        svg = next((built / "figures").glob(f"figure*_{name}.svg")).read_text(encoding="utf-8")
+        assert "other events (bar height" not in svg, name  # no grey bars: every event drawn is labelled

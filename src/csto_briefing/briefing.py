@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -13,6 +14,9 @@ from .data import asof
 from .data.asof import NotYetKnown  # noqa: F401 - re-exported: `from csto_briefing.briefing import NotYetKnown`
 from .data.dataset import Dataset, load_dataset
 from .parameters import DEFAULTS, check
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 DEFAULT_AS_OF = DEFAULTS["as_of"]
 
@@ -112,3 +116,100 @@ class Briefing:
         """Numbers for the bibliography: every source in data/sources.csv, in its order (so that a section's
         citations depend on that table only, not on what the other tables cite)."""
         return {source_id: i for i, source_id in enumerate(self.data.sources["source_id"], start=1)}
+
+    # -- what a section may state on as_of --------------------------------------------------------------------
+    # An event, quotation or figure counts as known when it had happened by as_of and one of its sources was out by
+    # then; citations name only the sources out by then.
+
+    def known_rows(self, frame: pd.DataFrame, column: str = "source_ids") -> pd.DataFrame:
+        """The rows of `frame` of which at least one source (in `column`) was out on as_of."""
+        from .present.output import known_sources
+
+        return frame.loc[[bool(known_sources(self, s)) for s in frame[column]]] if len(frame) else frame
+
+    def known_event(self, event_id: str) -> pd.Series | None:
+        """An event as known on as_of (it had happened and one of its sources was out), or None."""
+        from .present.output import known_sources
+
+        rows = self.events[self.events["event_id"] == event_id]
+        if rows.empty or not known_sources(self, rows.iloc[0]["source_ids"]):
+            return None
+        return rows.iloc[0]
+
+    def find_event(self, *words: str, case: str | None = None) -> pd.Series | None:
+        """The first event known on as_of whose actor and summary contain all these words (any case), for events a
+        section names by what they say; with `case`, only that case's events."""
+        from .present.output import known_sources
+
+        for _, row in self.events.iterrows():
+            text = f"{row['actor']} {row['summary']}".lower()
+            if (case is None or row["case_id"] == case) and all(w.lower() in text for w in words):
+                if known_sources(self, row["source_ids"]):
+                    return row
+        return None
+
+    def known_quote(self, quote_id: str) -> pd.Series | None:
+        """A quotation known on as_of (said by then, its source out by then), or None."""
+        from .present.output import known_sources
+
+        rows = self.commentary[self.commentary["quote_id"] == quote_id]
+        if rows.empty or not known_sources(self, rows.iloc[0]["source_id"]):
+            return None
+        return rows.iloc[0]
+
+    def latest(self, measure: str) -> pd.Series | None:
+        """The figure used for a measure on as_of (the latest reported, not disputed), or None."""
+        rows = self.latest_figures[self.latest_figures["measure"] == measure]
+        return rows.iloc[0] if len(rows) else None
+
+    def article_in_force(self, article: int, on: date | str) -> pd.Series | None:
+        """The row of the treaty table with an article's wording in force on a date, or None."""
+        day = on.isoformat() if isinstance(on, date) else on
+        treaty = self.data.tables["treaty"]
+        rows = treaty[(treaty["article"] == article) & (treaty["in_force_from"] <= day)
+                      & ((treaty["in_force_to"] == "") | (treaty["in_force_to"] >= day))]
+        return rows.iloc[0] if len(rows) else None
+
+    def cite(self, *items: object) -> "Markup":
+        """A citation of rows (their source_ids or source_id), events (by id: their sources) and sources (by id),
+        naming only the sources out on as_of; None items are skipped."""
+        from .data.read import split_ids
+        from .present.output import cite_known
+
+        event_ids = set(self.data.tables["events"]["event_id"])
+        ids: list[str] = []
+        for item in items:
+            if item is None:
+                continue
+            if not isinstance(item, str):  # a row: its sources
+                ids += split_ids(str(item.get("source_ids", item.get("source_id", ""))))
+            elif item in event_ids:
+                row = self.known_event(item)
+                ids += split_ids(row["source_ids"]) if row is not None else []
+            else:
+                ids.append(item)
+        return cite_known(self, [i for i in ids if i])
+
+    def _outlet(self, source_id: str) -> tuple[str, str]:
+        """(publisher, origin) of a source: the outlet that published the page and the one it reports from."""
+        source = self.data.source(source_id)
+        publisher = source["publisher"].split(" (")[0]
+        origin = source["origin"] if source["origin"] not in ("", "unknown") else publisher
+        return publisher, origin
+
+    def according_to(self, row: pd.Series | None) -> str:
+        """', according to <outlet>' for an event that rests on one report (certainty 'reported'); '' otherwise."""
+        from .present.output import known_sources
+
+        if row is None or row["certainty"] != "reported":
+            return ""
+        known = known_sources(self, row["source_ids"])
+        return ", according to " + self._outlet(known[0])[1] if known else ""
+
+    def as_reported(self, q: pd.Series | None) -> str:
+        """' (reported by <outlet>)' for a quotation found in one source only, naming also the outlet it cites when
+        that is another; '' when corroborated."""
+        if q is None or q["verification"] != "single_source":
+            return ""
+        publisher, origin = self._outlet(q["source_id"])
+        return f" (reported by {publisher}" + (f", citing {origin})" if origin != publisher else ")")

@@ -91,7 +91,7 @@ def _bin_width(start: datetime, unit: str) -> timedelta:
             "year": timedelta(days=330)}[unit]
 
 
-LEVELS = (1.0, -1.0, 2.0, -2.0, 3.0, -3.0)
+LEVELS = (1.0, -1.0, 2.0, -2.0, 3.0, -3.0, 4.0, -4.0, 5.0, -5.0)
 LABEL_SIZE = 7.5
 MARKER_IN = 0.1  # a marker's width in inches
 
@@ -127,7 +127,7 @@ def _lane(ax, lane: Lane, kinds: dict[str, tuple[str, str, str]], width_in: floa
             # markers at the same moment are stacked on the side of their label (two at most), never drawn over
             # each other; an event that finds no room is counted instead
             side = 1 if level > 0 else -1
-            y = next((side * 0.38 * k for k in range(3)
+            y = next((side * 0.38 * k for k in range(4)
                       if not any(abs(x - mx) < MARKER_IN and abs(side * 0.38 * k - my) < 0.3 for mx, my in markers)), None)
         if y is None:
             start = _bin_start(when, unit)

@@ -6,7 +6,10 @@ a numbered citation instead, or nothing where the source was issued after the ed
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from markupsafe import Markup, escape
@@ -160,3 +163,64 @@ def for_readers(text: str) -> str:
     text = re.sub(r"\s*\(([^()]*)\)", lambda m: "" if _INTERNAL.search(m.group(1)) else m.group(0), text)
     kept = [s for s in re.split(r"(?<=\.)\s+", text) if not _INTERNAL.search(s)]
     return " ".join(kept).strip()
+
+
+# -- rows of the data as a section tells them -------------------------------------------------------------------------
+
+def quoted(q: pd.Series) -> str:
+    """The words of a quotation in English as the source gives them (its translation where it has one), without the
+    closing full stop."""
+    return str(q["translation_en"] or q["quote"]).rstrip(" .")
+
+
+def moment(row: pd.Series | dict | None) -> datetime | None:
+    """The local date and time of a row with a clock time (columns date, time_local, tz) as an aware datetime;
+    None without one."""
+    if row is None or not row["time_local"] or not row["tz"]:
+        return None
+    return datetime.fromisoformat(f"{row['date']}T{row['time_local']}").replace(tzinfo=ZoneInfo(row["tz"]))
+
+
+def month_of(row: pd.Series | dict) -> str:
+    """The month of a dated row as printed ('May 2021')."""
+    return fmt_date(str(row["date"])[:7])
+
+
+def day_of(row: pd.Series | dict, year: bool = True) -> str:
+    """The date of a row as printed ('5 January 2022'; '5 January' with year=False, for a date known to the day)."""
+    text = fmt_date(str(row["date"]))
+    precise = row.get("date_precision", "day") == "day" if hasattr(row, "get") else True
+    return text.rsplit(" ", 1)[0] if not year and precise and len(str(row["date"])) == 10 else text
+
+
+def listing(items: Sequence[str], last: str = "and") -> str:
+    """Items joined as in prose: 'a', 'a and b', 'a, b and c' ('' for none)."""
+    items = [str(i) for i in items]
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def excerpt(text: str, start: str, end: str) -> str | None:
+    """The words of `text` from `start` up to and including `end`, verbatim; None when either is not found."""
+    i = text.find(start)
+    j = text.find(end, i) if i >= 0 else -1
+    return text[i:j + len(end)] if i >= 0 and j >= 0 else None
+
+
+def timeline_rows(events: pd.DataFrame, labelled_only: bool = True) -> pd.DataFrame:
+    """Events (columns date, time_local, tz, headline, event_type) as a timeline lane wants them: `when` (the clock
+    time if given, else the middle of the day, month or year the date names), `label` (the headline) and `kind`;
+    with labelled_only, only the events that have a headline, so that every mark drawn carries its label."""
+    out = events[events["headline"] != ""].copy() if labelled_only else events.copy()
+    whens = []
+    for _, row in out.iterrows():
+        at = moment(row)
+        if at is not None:
+            whens.append(at.replace(tzinfo=None))
+            continue
+        first = datetime.combine(period_start(row["date"]), datetime.min.time())
+        whens.append(first + (datetime.combine(period_end(row["date"]), datetime.max.time()) - first) / 2)
+    out["when"] = whens
+    out["label"], out["kind"] = out["headline"], out["event_type"]
+    return out.sort_values("when", kind="stable")
