@@ -23,7 +23,7 @@ ROOT = paths.ROOT
 
 STARTS_KERNELS = re.compile(
     r"\bbuild\(|\"build\"|papermill|\bRunner\(|build_editions|\"editions\"|preview|execute_notebook|nbclient|"
-    r"start_new_kernel|\bbuilt\b|build_of\(|\bbuilt_project\b")
+    r"start_new_kernel|\bbuilt\b|build_of\(|\bbuilt_project\b|layout_builds\.")
 
 
 def _sources(item: pytest.Item) -> list[str]:

@@ -98,6 +98,9 @@ def test_notes_explore_and_parameters_cells_stay_out_and_the_contents_list_links
                    nbformat.v4.new_markdown_cell("## Annex A. Chronology")])
     assert "Analyst note" not in body and "raw rows" not in body and "as_of = " not in body
     toc = body[body.index('class="toc"'):body.index("</nav>")]
-    assert '<a href="#kazakhstan-january-2022">Kazakhstan, January 2022</a>' in toc
+    # chapters numbered, annexes by their own letter (not "2. Annex A.")
+    assert '<a href="#kazakhstan-january-2022"><span class="toc-number">1.</span> Kazakhstan, January 2022</a>' in toc
+    assert '<li class="toc-annex"><a href="#annex-a-chronology">Annex A. Chronology</a></li>' in toc
+    assert "<ol" not in toc
     assert '<h2 id="kazakhstan-january-2022">' in body and '<h2 id="annex-a-chronology">' in body
     assert "&#182;" not in body and "¶" not in body

@@ -32,6 +32,7 @@ XREF = re.compile(r"@(fig|tbl):([A-Za-z0-9_-]+)")
 BIB = re.compile(r'<ol class="bibliography" id="bibliography">(.*?)</ol>', re.S)
 BIB_ITEM = re.compile(r'<li data-source="([^"]*)">(.*?)</li>', re.S)
 TOC = '<nav class="toc" data-toc></nav>'
+LABELLED_HEADING = re.compile(r"^(Annex|Appendix) [A-Z]\b")  # a heading that numbers itself
 MD_HEADING = re.compile(r"^(#{2,3})\s+(.+?)\s*#*\s*$", re.M)
 HEADING_HTML = re.compile(r'<h([1-6]) id="[^"]*">(.*?)<a class="anchor-link" href="[^"]*">&#182;</a></h\1>', re.S)
 DATE_TAG = re.compile(r"^shown-(from|before):(\d{4}-\d{2}-\d{2})$")
@@ -177,12 +178,23 @@ class BriefingPreprocessor(Preprocessor):
             set_(text)
         for get, set_ in texts:
             if TOC in get():
-                items = "".join(f'<li><a href="#{a}">{t}</a></li>' for a, t in headings)
                 set_(get().replace(TOC, f'<nav class="toc" aria-label="Contents"><h2 class="toc-title">Contents</h2>'
-                                        f"<ol>{items}</ol></nav>"))
+                                        f"<ul>{self._toc_items(headings)}</ul></nav>"))
         resources["exhibits"] = exhibits
         resources["citations"] = order
         return nb, resources
+
+    @staticmethod
+    def _toc_items(headings: list[tuple[str, str]]) -> str:
+        """Chapters numbered 1, 2, ...; headings that carry their own label ("Annex A. ...") keep it, unnumbered."""
+        items, number = [], 0
+        for anchor, text in headings:
+            if LABELLED_HEADING.match(text):
+                items.append(f'<li class="toc-annex"><a href="#{anchor}">{text}</a></li>')
+            else:
+                number += 1
+                items.append(f'<li><a href="#{anchor}"><span class="toc-number">{number}.</span> {text}</a></li>')
+        return "".join(items)
 
     @staticmethod
     def _bibliography(items_html: str, order: dict[str, int]) -> str:
