@@ -18,6 +18,7 @@ from typing import Any
 
 from . import paths
 
+
 class ParameterError(ValueError):
     """One or more parameters are invalid; each line names the parameter, the value and what would be valid."""
 
