@@ -95,7 +95,8 @@ def _edit_first_cell(notebook: Path, cell_type: str, text: str) -> bytes:
     """Append a line to the notebook's first cell of this type; returns the original bytes for the caller to put back."""
     original = notebook.read_bytes()
     nb = json.loads(original)
-    cell = next(c for c in nb["cells"] if c["cell_type"] == cell_type and "parameters" not in c["metadata"].get("tags", []))
+    cell = next(c for c in nb["cells"] if c["cell_type"] == cell_type  # one that the default edition exports
+                and not {"note", "explore", "parameters"} & set(c["metadata"].get("tags", [])))
     cell["source"] = "".join(cell["source"]) + text
     notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     return original
