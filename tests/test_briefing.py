@@ -242,8 +242,8 @@ def test_front_page(html_text: str, pdf: pypdf.PdfReader):
     assert "Information as of 31 December 2025" in first and "Published 31 December 2025" in first
     assert "Built on" not in html_text
     summary = html_text.split("Summary", 1)[1].split("Contents", 1)[0]
-    terms = re.findall(r"(Almost certain|Likely|Even chance|Unlikely):", summary)
-    assert 3 <= len(terms) <= 5 and terms[0] == "Almost certain"
+    terms = re.findall(r"(Almost certainly|Likely|Roughly even chance|Unlikely):", summary)  # the codebook's terms
+    assert 3 <= len(terms) <= 5 and terms[0] == "Almost certainly"
     assert summary.index("differed in kind") < summary.index("Treaty")  # leads with the contrast
     assert "It matters because" in summary
 

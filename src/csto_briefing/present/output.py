@@ -133,7 +133,7 @@ def judgement(b: "Briefing", confidence: str, template: str, **values: Any) -> M
     scale = b.data.codebook.vocabularies["confidence"]
     if confidence not in scale:
         raise ValueError(f"judgement: {confidence!r} is not on the confidence scale ({', '.join(scale)})")
-    term = confidence.replace("_", " ")
+    term = b.data.codebook.label("confidence", confidence)  # the scale's own term, as Annex F prints it
     return Markup('<span class="judgement" data-confidence="{0}"><strong class="confidence">{1}</strong> {2}</span>').format(
         confidence, term[:1].upper() + term[1:] + ":", render(template, **values))
 
