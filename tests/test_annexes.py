@@ -207,3 +207,25 @@ def test_statements_mark_translations_reported_speech_and_single_source_quotes(h
         if q["translation_en"]:
             assert "Translation" in body and str(escape(q["translation_en"])) in body, q["quote_id"]
     assert shown >= len(quotes) // 2
+
+
+def test_annex_f_prints_no_build_metadata_and_each_scale_term_once(html: str):
+    """Editor's note: the 'This edition' table (git sha, packages) is not reader text; finding 16: terms once."""
+    part = annex_part(visible(html))
+    assert "This edition" not in part and "Packages" not in part and "Data fingerprint" not in part
+    assert not re.search(r"Almost certainly\s*:\s*Almost certainly", part) and re.search(r"Almost certainly\s*:", part)
+
+
+def test_contributions_table_names_states_in_english_only(html: str):
+    """Editor's note: no Cyrillic or Armenian names in the tables; a change of position reads as a second step."""
+    table = html[html.index('id="tbl-contributions"'):]
+    table = table[:table.index("</table>")]
+    assert not re.search(r"[\u0400-\u04FF\u0530-\u058F]", table)
+    assert re.search(r"<br\s*/?>then 150 \(official figure\)", table)
+
+
+def test_bibliography_has_no_process_words_and_no_broken_address(html: str):
+    bib = html[html.index('id="bibliography"'):]
+    bib = visible(bib[:bib.index("</ol>")])
+    assert "stored" not in bib and "research notes" not in bib and "research file" not in bib
+    assert "kyivindependent.com./" not in html and "TREATY on" not in bib

@@ -199,8 +199,8 @@ def test_a_verdict_cannot_rest_on_a_source_issued_after_its_as_of(data_copy):
     text = path.read_text(encoding="utf-8")
     row = "cl-appeal,jamnews-2022-01-seed,"
     line = next(i for i, ln in enumerate(text.splitlines(), start=1) if ln.startswith(row))
-    path.write_text(text.replace("accurate,He cited the Collective Security Treaty without naming an article.,info24-2022-01-05,2022-01-06",
-                                 "accurate,He cited the Collective Security Treaty without naming an article.,info24-2022-01-05;belta-2022-01-20,2022-01-06"),
+    path.write_text(text.replace('no article of it.",info24-2022-01-05,2022-01-06',
+                                 'no article of it.",info24-2022-01-05;belta-2022-01-20,2022-01-06'),
                     encoding="utf-8")
     assert [ln for ln in lines(data_copy) if ": as_of: " in ln] == [
         f"{path}:{line}: as_of: '2022-01-06' is before belta-2022-01-20 was issued (2022-01-20): "

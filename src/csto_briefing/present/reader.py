@@ -6,7 +6,7 @@ a numbered citation instead, or nothing where the source was issued after the ed
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from ..data.dates import period_end, period_start
-from .formatting import fmt_date, safe_link
+from .formatting import fmt_date, fmt_time, safe_link
 from .output import cite
 
 if TYPE_CHECKING:
@@ -224,3 +224,117 @@ def timeline_rows(events: pd.DataFrame, labelled_only: bool = True) -> pd.DataFr
     out["when"] = whens
     out["label"], out["kind"] = out["headline"], out["event_type"]
     return out.sort_values("when", kind="stable")
+
+
+# -- machinery the annexes share (added for the annex notebooks; the core's helpers above are unchanged) ---------------
+
+def and_list(items: Iterable[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    items = [str(i) for i in items]
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def in_time_order(frame: pd.DataFrame, date_column: str, order_column: str | None = None) -> pd.DataFrame:
+    """The rows by the last day their date can mean (a date known only to the month or year after the days within
+    it), then by order_column within a date; stable, so rows that tie keep their table order."""
+    if frame.empty:
+        return frame
+    keyed = frame.assign(_end=[period_end(d) for d in frame[date_column]])
+    by = ["_end"] + ([order_column] if order_column and order_column in frame.columns else [])
+    return keyed.sort_values(by, kind="stable").drop(columns="_end")
+
+
+def known_events(b: "Briefing") -> pd.DataFrame:
+    """The events dated on or before as_of of which at least one source was out by then, in time order (seq within
+    a day)."""
+    from ..data.read import split_ids
+
+    events = b.events
+    events = events.loc[[any(issued_by(b, i) for i in split_ids(ids)) for ids in events["source_ids"]]]
+    return in_time_order(events, "date", "seq")
+
+
+def event_time(e: pd.Series) -> str:
+    """The local clock time of an event as the chronology prints it: '01:30 Almaty time (UTC+6)', 'about 00:00 Yerevan
+    time (UTC+4)', or '01:30 local time' where the time held in each region's own zone; empty for no time or a date
+    not known to the day."""
+    time, precision = e.get("time_local", ""), e.get("time_precision", "")
+    if not time or e.get("date_precision", "day") != "day":
+        return ""
+    if precision == "local":
+        return f"{time} local time"
+    return fmt_time(e["date"], time, e["tz"], precision == "approximate")
+
+
+def changes(history: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The rows of a history (oldest first) at which any of columns differs from the row before: the first row,
+    then each change. Empty cells compare equal to each other."""
+    if history.empty:
+        return history
+    values = history[list(columns)].astype("string").fillna("")
+    changed = (values != values.shift(1)).any(axis=1)
+    changed.iloc[0] = True
+    return history[changed.to_numpy()]
+
+
+def steps(parts: Sequence[str | Markup]) -> Markup:
+    """A cell holding a position that changed: one line per step, each after the first marked 'then', so that two
+    steps cannot read as one."""
+    out = [escape(p) for p in parts if p]
+    if len(out) <= 1:
+        return Markup("").join(out)
+    return Markup("<br>").join([out[0]] + [Markup("then {0}").format(p) for p in out[1:]])
+
+
+_PROCESS = re.compile(r"\bstored\b|\bresearch (?:file|notes?)\b|\bmust not\b", re.I)
+
+
+def reader_note(text: str) -> str:
+    """A note as a reader gets it: the sentences, or the clauses after a semicolon, that speak of how the data were
+    compiled ('no original was stored', 'the research notes date ...') are left out."""
+    if not text:
+        return ""
+    kept = []
+    for sentence in re.split(r"(?<=\.)\s+", text):
+        clauses = [c for c in re.split(r";\s+", sentence) if not _PROCESS.search(c)]
+        if clauses:
+            joined = "; ".join(clauses).strip()
+            kept.append(joined if joined.endswith((".", "!", "?")) else joined + ".")
+    return " ".join(kept)
+
+
+def source_entry(b: "Briefing", row: pd.Series) -> Markup:
+    """One bibliography entry: outlet, title as the reader sees it (display_title: no all-capitals, no outlet twice),
+    date, link, 'Mirror' for a re-post, and the note without words about how the data were compiled. A page without
+    a title is named by its outlet and date (its display_title)."""
+    label = b.data.codebook.label
+    shown = row.get("display_title") or row["title"]
+    if has_title(row):
+        parts = [escape(row["publisher"]), Markup("“{0}”").format(shown),
+                 escape(fmt_date(row["issued"]) if row["issued"] else "date not known")]
+        text = Markup(", ").join(parts)
+    else:
+        text = escape(shown or row["publisher"])
+        if not row["issued"]:
+            text += Markup(", date not known")
+    text += Markup(". ") + safe_link(row["url"])
+    if row["reliability"] == "mirror":
+        text += Markup(' <span class="tag">{0}</span>').format(cap(label("reliability", "mirror")))
+    note = reader_note(row["note"])
+    if note:
+        text += Markup(' <span class="note">{0}</span>').format(linked(b, note, names=True))
+    return text
+
+
+def scale_items(b: "Briefing", vocab: str) -> Markup:
+    """The values of a codebook scale as list items, 'Label: meaning', each term printed once (a meaning that starts
+    with its own label does not repeat it)."""
+    codebook = b.data.codebook
+    items = []
+    for value, meaning in codebook.vocabularies[vocab].items():
+        term = cap(codebook.label(vocab, value))
+        meaning = for_readers(meaning)
+        if meaning.lower().startswith(term.lower() + ":"):
+            meaning = cap(meaning[len(term) + 1:].strip())
+        items.append(Markup("<li><strong>{0}</strong>: {1}</li>").format(term, meaning))
+    return Markup("").join(items)

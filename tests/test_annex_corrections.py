@@ -1,0 +1,162 @@
+"""The review's findings on the annexes and the bibliography, pinned against the data (facts.csv ids in brackets).
+
+These read the tables only (no kernel): each assertion fails if the corrected row goes back to what the review found."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+from csto_briefing.data.dataset import load_dataset
+from csto_briefing.data.read import split_ids
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_dataset()
+
+
+def claims_on(data, as_of: str) -> pd.DataFrame:
+    known = data.claims[data.claims["as_of"] <= as_of]
+    return known.sort_values("as_of").groupby("claim_id").tail(1).set_index("claim_id")
+
+
+def test_kyrgyz_caveat_is_unverified_and_tashiev_spoke_to_parliament_on_7_january(data):
+    """Finding 4 (A32): Tashiev gave parliament the limits on 7 January; nothing says why the caveat was made."""
+    rows = data.claims[data.claims["claim_id"] == "cl-because"]
+    assert set(rows["verdict"]) == {"unverified"}
+    late = rows.sort_values("as_of").iloc[-1]["correction"]
+    assert "gave parliament the same limits" in late and "after the approval" not in late
+
+
+def test_membership_claim_is_imprecise_and_the_freeze_is_attributed(data):
+    """Findings 5 and 12 (C14-C16): never 'outdated'; the freeze is Pashinyan's word, dated by the interview."""
+    rows = data.claims[data.claims["claim_id"] == "cl-members"]
+    assert set(rows["verdict"]) == {"imprecise"}
+    for correction in rows["correction"]:
+        assert "Armenia froze" not in correction and "it froze its participation" not in correction
+        if "frozen" in correction:
+            assert "prime minister said" in correction and "in law" in correction
+
+
+def test_bandits_quote_has_one_rating_in_annex_c_and_annex_d(data):
+    """Finding 8 (A51): single source in Annex C, so not 'accurate' in Annex D."""
+    quote = data.commentary.set_index("quote_id").loc["q-tokayev-bandits"]
+    assert quote["verification"] == "single_source"
+    assert set(data.claims[data.claims["claim_id"] == "cl-bandits"]["verdict"]) == {"unverified"}
+
+
+def test_article_2_is_described_as_amended_not_as_consultations_only(data):
+    """Finding 3 (B03, E08): Art. 2(2), joint consultations and measures to assist, as amended."""
+    for correction in data.claims[data.claims["claim_id"] == "cl-may2021"]["correction"]:
+        assert "Article 2 (consultations)" not in correction
+        assert "paragraph 2" in correction and "measures to assist" in correction
+
+
+def test_the_no_article_point_is_said_as_reported_and_once_per_annex(data):
+    """Finding 13 and the editor's repetition note: 'as reported, he named no article', not repeated in every note."""
+    claims = data.claims
+    assert "as reported, he named no article" in claims_on(data, "2025-12-31").loc["cl-appeal", "correction"]
+    assert not claims[claims["claim_id"] == "cl-article4"]["correction"].str.contains("without naming an article").any()
+    notes = data.commentary["note"]
+    assert notes.str.contains("no article|without naming an article|named no article", regex=True).sum() == 1
+
+
+def test_quotes_spoken_in_russian_or_armenian_are_marked_as_translations(data):
+    """Finding 9: 'English translation as published', from the codebook's label."""
+    quotes = data.commentary.set_index("quote_id")
+    for qid in ("q-lavrov-monitors", "q-zas-incident", "q-pashinyan-art4", "q-mirzoyan", "q-pankin", "q-peskov"):
+        assert quotes.loc[qid, "text_is"] == "translation", qid
+    assert data.codebook.label("text_is", "translation") == "English translation as published"
+
+
+def test_embassy_quote_names_its_speaker_plainly(data):
+    """Finding 16 (A50): no garbled 'Embassy; Hunanyan: ...' label."""
+    quote = data.commentary.set_index("quote_id").loc["q-embassy"]
+    assert quote["speaker"] == "Vahan Hunanyan"
+    assert quote["speaker_role"].startswith("Spokesman of Armenia's Ministry of Foreign Affairs") and ";" not in quote["speaker_role"]
+
+
+def test_yerevan_summit_quote_is_attributed_to_its_source_only(data):
+    """Finding 7 (C09): the source row is Horizon Weekly; no press office named in the note."""
+    quote = data.commentary.set_index("quote_id").loc["q-pashinyan-assessment"]
+    assert quote["source_id"] == "horizon-2022-11" and "press office" not in quote["note"]
+
+
+def test_pankin_is_attributed_to_caucasus_watch(data):
+    """Finding 16 (C21): Pankin via Caucasus Watch."""
+    quotes = data.commentary.set_index("quote_id")
+    for qid in ("q-pankin", "q-pankin-2026"):
+        assert quotes.loc[qid, "source_id"] == "caucasuswatch-2025" and "Caucasus Watch" in quotes.loc[qid, "note"]
+
+
+def test_the_1994_event_rests_on_a_mirror_and_is_shown_as_reported(data):
+    """Finding 14 (E03): only a re-post of RIA Novosti dates the entry into force."""
+    event = data.events.set_index("event_id").loc["e-1994-in-force"]
+    assert event["certainty"] == "reported" and split_ids(event["source_ids"]) == ["reseau-ria"]
+    assert data.sources.set_index("source_id").loc["reseau-ria", "reliability"] == "mirror"
+
+
+def test_the_2012_entry_into_force_cites_only_the_protocol_page(data):
+    """Finding 14 (E08): the Kremlin page of 2011 cannot date an entry into force of 2012."""
+    assert data.events.set_index("event_id").loc["e-2012-protocol-in-force", "source_ids"] == "zakonpravo-2011-11-28"
+
+
+def test_csto_proposed_equipment_in_2010(data):
+    """Finding 14 (D03): 'proposed', not 'offered'."""
+    summary = data.cases.set_index("case_id").loc["KGZ-2010-06", "summary"]
+    assert "offered equipment" not in summary and "proposed" in summary
+
+
+def test_state_of_emergency_times_are_local_time(data):
+    """Finding 15 (A04, A09): Mangystau was UTC+5, so the decree's 01:30 and the midnight end are 'local time'."""
+    events = data.events.set_index("event_id")
+    for event_id in ("k-soe-1", "k-soe-end"):
+        assert events.loc[event_id, "time_precision"] == "local", event_id
+    assert data.codebook.label("time_precision", "local") == "local time"
+
+
+def test_the_freeze_event_is_dated_by_the_interviews_publication(data):
+    """Finding 16 (C14): 22 February 2024 is when the interview was published."""
+    event = data.events.set_index("event_id").loc["c-frozen"]
+    assert event["date"] == "2024-02-22" and "published on 22 February 2024" in event["summary"]
+
+
+def test_detentions_series_holds_5135(data):
+    """Finding 10 (A48a): the acting interior minister's 5,135 of 9 January, later superseded."""
+    row = data.figures.set_index("figure_id").loc["detained-5135"]
+    assert (int(row["value"]), row["status"], row["reported_on"]) == (5135, "superseded", "2022-01-09")
+    assert "5,135" in row["evidence"]
+    source = data.sources.set_index("source_id").loc[row["source_id"]]
+    assert "A48a" in source["fact_refs"] and source["reliability"] == "wire"
+
+
+def test_armenian_100_in_use_is_the_defence_ministry_row(data):
+    """Finding 11 (A25): the figure used is the MoD's of 7 January, not a media repetition of it."""
+    from csto_briefing.data.asof import latest_figures
+
+    used = latest_figures(data.figures, pd.Timestamp("2025-12-31").date())
+    armenian = used[used["measure"] == "armenian_contingent"]
+    assert list(armenian["figure_id"]) == ["arm-contingent-mod"]
+
+
+def test_confidence_meanings_do_not_repeat_their_terms(data):
+    """Finding 16: the scale printed 'Almost certainly: Almost certainly: ...'."""
+    for value, meaning in data.codebook.vocabularies["confidence"].items():
+        term = data.codebook.label("confidence", value)
+        assert not meaning.lower().startswith(term.lower()), value
+
+
+def test_bibliography_urls_and_titles(data):
+    """Bibliography: no 'kyivindependent.com./', no all-capitals display titles, no outlet twice in one entry."""
+    sources = data.sources.set_index("source_id")
+    assert not sources["url"].str.contains(r"\.com\./|\.org\./|\.net\./", regex=True).any()
+    for source_id, row in sources.iterrows():
+        shouted = [w for w in re.findall(r"\w{6,}", row["display_title"]) if w.isupper()]  # acronyms are shorter
+        assert not shouted, (source_id, shouted)
+        if row["title"]:
+            assert row["publisher"] not in row["display_title"], source_id
+    assert "listing page" in sources.loc["regard-est-2023-07-03", "note"]
+    assert "offline copy" in sources.loc["wikipedia-csto-2022-11", "note"]
