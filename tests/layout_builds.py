@@ -11,6 +11,7 @@ from pathlib import Path
 
 from csto_briefing import paths
 
+
 @functools.cache
 def editions() -> dict[str, Path]:
     """{edition folder name: its report folder (briefing.pdf, briefing.html)}, built with `csto-briefing editions`

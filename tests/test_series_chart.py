@@ -7,10 +7,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pytest  # noqa: E402
+import pytest
 
-from csto_briefing.briefing import Briefing  # noqa: E402
-from csto_briefing.present.charts import series_chart  # noqa: E402
+from csto_briefing.briefing import Briefing
+from csto_briefing.present.charts import series_chart
 
 MEASURES = ["force_size", "death_toll", "detentions"]
 
