@@ -11,6 +11,10 @@ Rules
 - stranded_heading: a heading, or a caption with nothing of its table or figure, is the last block on a page.
 - running_header_footer: a page after the first without its running header or its "page N of M" footer.
 - chart_size: a chart narrower than half the text block, or chart text smaller than 7 pt.
+- lone_table_row: a table's single body row on a page, carried over from the page before or left behind
+  before the rest of its table on the next.
+- labels_run_together: two value labels of a chart ("164", "230") set so close on one line that they read as
+  one ("164 230"); text drawn over text is overlapping_text.
 - chart_axes: a chart with an empty panel (matplotlib's default 0-1 axis: ticks 0.0 0.2 ... 1.0) or a
   tick label repeated along one axis.
 """
@@ -46,8 +50,8 @@ class TextBlock:
         if not found:
             raise ValueError("no @page margin in the stylesheet")
         values = [float(v[:-2]) for v in found.group(1).split() if v.endswith("mm")]
-        t, r, b, l = {1: values * 4, 2: values * 2, 3: values + values[1:2], 4: values}[len(values)]
-        return cls.from_margins_mm(t, r, b, l, page)
+        top, right, bottom, left = {1: values * 4, 2: values * 2, 3: values + values[1:2], 4: values}[len(values)]
+        return cls.from_margins_mm(top, right, bottom, left, page)
 
     @property
     def width(self) -> float:
@@ -78,6 +82,7 @@ class Page:
     kinds: dict[int, tuple[str, ...]] = field(default_factory=dict)  # mcid -> structure types, outermost first
     parents: dict[int, int] = field(default_factory=dict)  # caption mcid -> id of its table/figure parent element
     parent_mcids: dict[int, set[int]] = field(default_factory=dict)  # parent element id -> its mcids on this page
+    tables: list[dict] = field(default_factory=list)  # each table's part on this page: caption (bool), rows (mcid sets)
 
     def kind(self, char: dict) -> tuple[str, ...]:
         return self.kinds.get(char.get("mcid"), ())
@@ -98,7 +103,7 @@ def load(pdf_path: Path) -> list[Page]:
                         [c for c in p.chars if c["text"].strip()], list(p.rects) + list(p.curves) + list(p.lines))
             counter = iter(range(10**9))
 
-            def walk(node, path, container, owner):
+            def walk(node, path, container, owner, page=page, counter=counter):
                 """owner: for text inside a caption, the table or figure element the caption belongs to."""
                 kind = node.get("type")
                 here = path + (kind,)
@@ -112,7 +117,7 @@ def load(pdf_path: Path) -> list[Page]:
                         page.parents[m] = owner
                 inner = node_id if kind in ("Table", "NonStruct", "Div", "Figure") else container
                 for child in node.get("children") or []:
-                    mcids += walk(child, here, inner, owner)
+                    mcids += walk(child, here, inner, owner, page, counter)
                 page.parent_mcids[node_id] = set(mcids)
                 return mcids
 
@@ -122,8 +127,48 @@ def load(pdf_path: Path) -> list[Page]:
                 tree = []
             for node in tree:
                 walk(node, (), -1, None)
+            page.tables = table_parts(tree)
             pages.append(page)
     return pages
+
+
+def _mcids(node) -> set[int]:
+    found = set(node.get("mcids") or [])
+    for child in node.get("children") or []:
+        found |= _mcids(child)
+    return found
+
+
+def table_parts(tree: list[dict]) -> list[dict]:
+    """Each table's part on a page, in reading order: whether its caption is here (a table's first page; the
+    caption sits above it) and its body rows (header rows, repeated on every page, left out), as sets of mcids."""
+    parts: list[dict] = []
+
+    def visit(node, in_head=False):
+        kind = node.get("type")
+        if kind == "Table":
+            part = {"caption": False, "rows": []}
+            parts.append(part)
+
+            def rows(n, head):
+                for child in n.get("children") or []:
+                    k = child.get("type")
+                    if k == "Caption":
+                        part["caption"] |= bool(_mcids(child))
+                    elif k == "TR":
+                        ids = _mcids(child)
+                        if ids and not head and any(c.get("type") == "TD" for c in child.get("children") or []):
+                            part["rows"].append(ids)
+                    elif k != "Table":
+                        rows(child, head or k == "THead")
+            rows(node, False)
+            return
+        for child in node.get("children") or []:
+            visit(child)
+
+    for node in tree:
+        visit(node)
+    return [p for p in parts if p["rows"] or p["caption"]]
 
 
 # ---------- grouping characters ----------
@@ -367,7 +412,51 @@ def chart_axes(page: Page) -> list[Problem]:
     return problems
 
 
-RULES = ("outside_text_block", "overlapping_text", "stranded_heading", "running_header_footer", "chart_size", "chart_axes")
+def lone_table_row(pages: list[Page]) -> list[Problem]:
+    """A table split across pages with a single body row on one of them: the row carried to the next page (a part
+    without the caption, as a continuation is) or left at a page's foot before the rest of its table."""
+    problems = []
+    for i, page in enumerate(pages):
+        for j, part in enumerate(page.tables):
+            if len(part["rows"]) != 1:
+                continue
+            carried = not part["caption"]
+            following = pages[i + 1].tables if i + 1 < len(pages) else []
+            left = j == len(page.tables) - 1 and bool(following) and not following[0]["caption"]
+            if carried or left:
+                row = [c for c in page.chars if c.get("mcid") in part["rows"][0]]
+                problems.append(Problem("lone_table_row", page.number, text_of(row) if row else "(an empty row)",
+                                        "a table's only row on this page, " + ("carried over from the page before" if carried
+                                                                                else "the rest of its table on the next")))
+    return problems
+
+
+VALUE = re.compile(r"^[~<>≥≤≈]?[-−]?\d[\d,.]*%?$")
+
+
+def labels_run_together(page: Page, min_gap_em: float = 0.75) -> list[Problem]:
+    """Two value labels in a chart (numbers, with a sign such as ~ or >) on one line with less than min_gap_em of
+    their size between them: "164 230" reads as one label, or as one number."""
+    problems = []
+    for chart in charts(page).values():
+        for line in lines_of(chart["chars"], tolerance=1.0):
+            tokens: list[list[dict]] = [[line[0]]]
+            for c in line[1:]:
+                if c["x0"] - tokens[-1][-1]["x1"] > 0.2 * c["size"]:
+                    tokens.append([c])
+                else:
+                    tokens[-1].append(c)
+            for a, b in zip(tokens, tokens[1:]):
+                ta, tb = "".join(c["text"] for c in a), "".join(c["text"] for c in b)
+                gap = b[0]["x0"] - a[-1]["x1"]
+                if VALUE.match(ta) and VALUE.match(tb) and gap < min_gap_em * b[0]["size"]:
+                    problems.append(Problem("labels_run_together", page.number, f"{ta} {tb}",
+                                            f"two chart labels {gap:.1f} pt apart, read as one"))
+    return problems
+
+
+RULES = ("outside_text_block", "overlapping_text", "stranded_heading", "running_header_footer", "chart_size", "chart_axes",
+         "lone_table_row", "labels_run_together")
 
 
 def lint(pdf_path: Path, block: TextBlock, header: str | None = None, rules=RULES) -> list[Problem]:
@@ -375,7 +464,8 @@ def lint(pdf_path: Path, block: TextBlock, header: str | None = None, rules=RULE
     header_re = re.compile(header) if header else None
     footer_re = re.compile(r"page \d+ of \d+|as of")
     problems: list[Problem] = []
-    for page in load(pdf_path):
+    pages = load(pdf_path)
+    for page in pages:
         if "outside_text_block" in rules:
             problems += outside_text_block(page, block, header_re, footer_re)
         if "overlapping_text" in rules:
@@ -388,7 +478,11 @@ def lint(pdf_path: Path, block: TextBlock, header: str | None = None, rules=RULE
             problems += chart_size(page, block)
         if "chart_axes" in rules:
             problems += chart_axes(page)
-    return problems
+        if "labels_run_together" in rules:
+            problems += labels_run_together(page)
+    if "lone_table_row" in rules:
+        problems += lone_table_row(pages)
+    return sorted(problems, key=lambda p: p.page)
 
 
 def report(problems: list[Problem]) -> str:

@@ -12,21 +12,25 @@ from datetime import datetime, timedelta
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from ..data import asof
-from ..paths import STYLES_DIR
+from . import style
 
-STYLE = STYLES_DIR / "briefing.mplstyle"
-BLUE, VERMILION, GREEN, ORANGE, SKY, PURPLE, BLACK = "#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#000000"
-GREY = "#777777"
+STYLE = style.MPLSTYLE
+# the palette's colours by name, for notebooks that choose a colour per kind (present/style.py holds them)
+BLUE, VERMILION, GREEN, ORANGE, SKY, PURPLE, BLACK = (style.PALETTE[name] for name in
+                                                     ("blue", "vermilion", "green", "orange", "sky", "purple", "black"))
+GREY = style.GREY
 
 
 def _style() -> None:
     plt.style.use(str(STYLE))
+    plt.rcParams.update({"font.family": style.FONT})  # the one typeface, whatever the file says
 
 
 @dataclass(frozen=True)
@@ -184,10 +188,18 @@ def timeline_chart(lanes: list[Lane], kinds: dict[str, tuple[str, str, str]], wi
         handles.append(Line2D([], [], marker="o", color=GREY, linestyle="none", markersize=7, label="other kind"))
     if counted:
         handles.append(Patch(facecolor=GREY, alpha=0.45, label=count_label))
-    fig.legend(handles=handles, loc="lower center", ncol=min(4, len(handles)), fontsize=7.5, handletextpad=0.3,
-               columnspacing=1.0, bbox_to_anchor=(0.5, -0.02))
-    fig.subplots_adjust(bottom=0.1 + 0.06 * math.ceil(len(handles) / 4) / len(lanes))
+    fig.subplots_adjust(bottom=0.1)
+    _legend_below(fig, handles, ncol=min(4, len(handles)), fontsize=7.5, handletextpad=0.3, columnspacing=1.0)
     return fig
+
+
+def _legend_below(fig: Figure, handles: list, gap_pt: float = 6, **kw) -> None:
+    """The figure's legend under everything drawn below the axes (tick labels of one or two lines, axis labels):
+    placed from their measured extent, never over them (savefig's tight box takes it in)."""
+    renderer = fig.canvas.get_renderer()
+    lowest = min([ax.get_tightbbox(renderer).y0 for ax in fig.axes] + [fig.bbox.height])
+    y = (lowest - gap_pt * fig.dpi / 72) / fig.bbox.height
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, y), **kw)
 
 
 def part_to_whole_bar(parts: list[tuple[str, float]], total: float, remainder_label: str, unit: str = "",
@@ -245,43 +257,49 @@ def series_chart(figures: pd.DataFrame, measures: dict[str, str], used: set[str]
     """Small multiples: each measure's reported values over time, every value at the date it was reported, none
     averaged. Only measures with at least one value get a panel; None when no measure has any (say so instead).
     A value reported with only a month or year is drawn as a bar across that whole period, not at a day the data
-    does not give. `used`: figure ids the briefing uses (drawn larger, ringed in black)."""
+    does not give. Every mark is explained: its status by its shape and colour (legend), the figures the briefing
+    uses (`used`: figure ids) by a black ring and a bold label, a period by its bar (legend). Value labels keep a
+    clear gap from each other, from every marker and from the panel's frame."""
     _style()
     present = [(m, t) for m, t in measures.items() if (figures["measure"] == m).any()]
     if not present:
         return None
     labels = {**{k: v[2] for k, v in SERIES_STYLE.items()}, **(status_labels or {})}
     fig, axes = plt.subplots(1, len(present), figsize=(7.2, 2.9), squeeze=False, gridspec_kw={"wspace": 0.35})
-    seen: dict[str, bool] = {}
+    seen: set[str] = set()
+    any_used = any_period = False
+    placed: list[tuple] = []
     for ax, (measure, title) in zip(axes[0], present):
         series = figures[figures["measure"] == measure].copy()
         series["_start"] = [datetime.combine(asof.period_start(v), datetime.min.time()) for v in series["reported_on"]]
         series["_end"] = [datetime.combine(asof.period_end(v), datetime.min.time()) for v in series["reported_on"]]
         series = series.sort_values(["_start", "_end"])
         ax.set_title(title, fontsize=9, pad=10)
-        texts = []
+        texts, points = [], []
         for _, row in series.iterrows():
             is_used = row["figure_id"] in used
             colour, marker, _ = SERIES_STYLE.get(row["status"], (GREY, "o", row["status"]))
-            if is_used:  # the figure in use on as_of, whatever later reports made of it
-                colour = BLUE
-            else:
-                seen[row["status"]] = True
+            seen.add(row["status"] if row["status"] in SERIES_STYLE else "")
+            any_used |= is_used
             text = f"{QUALIFIER_SIGNS.get(row['qualifier'], '')}{row['value']:,.0f}"
+            ring = [patheffects.withStroke(linewidth=5.5, foreground="black")] if is_used else None
             if _day_precision(row["reported_on"]):
                 x = row["_start"]
-                ax.plot(x, row["value"], marker=marker, color=colour, linestyle="none", zorder=3,
-                        markersize=7.5 if is_used else 6, markeredgecolor="black" if is_used else colour,
-                        markeredgewidth=1.2 if is_used else 0.5)
+                ax.plot(x, row["value"], marker=marker, color=colour, linestyle="none", zorder=4 if is_used else 3,
+                        markersize=8 if is_used else 6, markeredgecolor="black" if is_used else "white",
+                        markeredgewidth=1.4 if is_used else 0.5)
+                points.append((x, row["value"]))
             else:  # known only to the month or year: a bar across the period, labelled with it
+                any_period = True
                 x = row["_start"] + (row["_end"] - row["_start"]) / 2
-                ax.plot([row["_start"], row["_end"]], [row["value"]] * 2, color=colour, linewidth=3 if is_used else 2,
-                        solid_capstyle="butt", zorder=3)
+                ax.plot([row["_start"], row["_end"]], [row["value"]] * 2, color=colour, linewidth=3,
+                        solid_capstyle="butt", zorder=3, path_effects=ring)
                 ax.plot([row["_start"], row["_end"]], [row["value"]] * 2, marker="|", color=colour, linestyle="none",
                         markersize=8, zorder=3)
+                points += [(row["_start"], row["value"]), (row["_end"], row["value"])]
                 text += f" ({row['reported_on'][:4]})" if len(row["reported_on"]) == 4 else f" ({row['_start']:%b %Y})"
             texts.append(ax.annotate(text, (x, row["value"]), textcoords="offset points", xytext=(0, 7), ha="center",
-                                     va="bottom", fontsize=7, parse_math=False,
+                                     va="bottom", fontsize=7.5, parse_math=False, color="black",
                                      fontweight="bold" if is_used else "normal"))
         line = series[(series["status"] != "disputed") & series["reported_on"].map(_day_precision)]
         if len(line) > 1:
@@ -303,33 +321,56 @@ def series_chart(figures: pd.DataFrame, measures: dict[str, str], used: set[str]
         ax.set_ylim(0, high * 1.45 if high else 1)
         ax.yaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        _spread_labels(fig, ax, texts)
-    handles = [plt.Line2D([], [], marker=SERIES_STYLE[s][1], color=SERIES_STYLE[s][0], linestyle="none", markersize=6,
-                          label=labels.get(s, s)) for s in SERIES_STYLE if s in seen]
-    if used:
-        handles.insert(0, plt.Line2D([], [], marker="o", color=BLUE, markeredgecolor="black", markeredgewidth=1.2,
-                                     linestyle="none", markersize=7.5, label="the figure the briefing uses"))
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 6), fontsize=7.5, bbox_to_anchor=(0.5, -0.06),
-               handletextpad=0.3, columnspacing=1.2)
-    fig.subplots_adjust(bottom=0.28, top=0.86)
+        placed.append((ax, texts, points))
+    fig.subplots_adjust(bottom=0.2, top=0.86)
+    for ax, texts, points in placed:  # after the layout is final: the label boxes are measured where they print
+        _spread_labels(fig, ax, texts, points)
+    handles = [plt.Line2D([], [], marker=SERIES_STYLE[s][1], color=SERIES_STYLE[s][0], markeredgecolor="white",
+                          markeredgewidth=0.5, linestyle="none", markersize=6, label=labels.get(s, s))
+               for s in SERIES_STYLE if s in seen]
+    if "" in seen:
+        handles.append(plt.Line2D([], [], marker="o", color=GREY, linestyle="none", markersize=6, label="other status"))
+    if any_period:
+        handles.append(plt.Line2D([0, 1], [0, 0], color=GREY, linewidth=3, marker="|", markersize=8,
+                                  label="a month or year: the whole period"))
+    if any_used:
+        handles.insert(0, plt.Line2D([], [], marker="o", color="white", markeredgecolor="black", markeredgewidth=1.4,
+                                     linestyle="none", markersize=8, label="ringed: the figure the briefing uses"))
+    _legend_below(fig, handles, ncol=min(len(handles), 4), fontsize=7.5, handletextpad=0.6, columnspacing=1.2)
     return fig
 
 
-def _spread_labels(fig: Figure, ax, texts: list) -> None:
-    """Move value labels that would overlap another label, a marker's label or the axes' frame: each tries
-    positions above, below, right and left of its point until it is clear."""
+LABEL_GAP_PT = 3.5  # clear space around a value label: two labels stay at least twice this apart, never read as one
+
+
+def _spread_labels(fig: Figure, ax, texts: list, points: list[tuple] = ()) -> None:
+    """Move value labels that would come near another label, any marker of the panel, or the axes' frame: each tries
+    positions above, below, right and left of its point (nearest first) until it is clear by LABEL_GAP_PT."""
+    from matplotlib.transforms import Bbox
+
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
+    gap = LABEL_GAP_PT * fig.dpi / 72
+    marker = 4.5 * fig.dpi / 72  # half a marker, ringed
+    obstacles = []
+    for x, y in points:
+        px, py = ax.transData.transform((mdates.date2num(x), y))
+        obstacles.append(Bbox.from_extents(px - marker, py - marker, px + marker, py + marker))
     placed: list = []
-    offsets = [(0, 7, "center", "bottom"), (0, -9, "center", "top"), (7, 0, "left", "center"), (-7, 0, "right", "center"),
+    offsets = [(0, 7, "center", "bottom"), (-4, 7, "left", "bottom"), (4, 7, "right", "bottom"), (0, -9, "center", "top"),
+               (7, 0, "left", "center"), (-7, 0, "right", "center"),
                (0, 17, "center", "bottom"), (0, -19, "center", "top"), (12, 10, "left", "bottom"), (-12, 10, "right", "bottom"),
-               (12, -10, "left", "top"), (-12, -10, "right", "top")]
-    def cost(box) -> float:
+               (12, -10, "left", "top"), (-12, -10, "right", "top"), (0, 27, "center", "bottom"), (0, -29, "center", "top")]
+
+    def area(a, b) -> float:
+        return max(0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(0, min(a.y1, b.y1) - max(a.y0, b.y0))
+
+    def cost(text) -> float:
+        box = text.get_window_extent(renderer)
+        clear = Bbox.from_extents(box.x0 - gap, box.y0 - gap / 2, box.x1 + gap, box.y1 + gap / 2)
         outside = max(0, frame.x0 + 2 - box.x0) + max(0, box.x1 - frame.x1 - 4) + max(0, box.y1 - frame.y1 - 8) \
             + max(0, frame.y0 + 2 - box.y0)
-        overlap = sum(max(0, min(box.x1, o.x1) - max(box.x0, o.x0)) * max(0, min(box.y1, o.y1) - max(box.y0, o.y0))
-                      for o in placed)
-        return overlap + 50 * outside
+        return sum(area(clear, o) for o in placed) + sum(area(clear, o) for o in obstacles) + 50 * outside
 
     for text in texts:
         best = None
@@ -337,7 +378,7 @@ def _spread_labels(fig: Figure, ax, texts: list) -> None:
             text.set_position((dx, dy))
             text.set_ha(ha)
             text.set_va(va)
-            score = cost(text.get_window_extent(renderer).expanded(1.15, 1.15))
+            score = cost(text)
             if best is None or score < best[0]:
                 best = (score, dx, dy, ha, va)
             if score == 0:
@@ -346,4 +387,4 @@ def _spread_labels(fig: Figure, ax, texts: list) -> None:
         text.set_position((dx, dy))
         text.set_ha(ha)
         text.set_va(va)
-        placed.append(text.get_window_extent(renderer).expanded(1.15, 1.15))
+        placed.append(text.get_window_extent(renderer))
