@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import BuildError
+from ..present.style import EMBEDDED_FAMILY  # the house style's name for the embedded face
 
-EMBEDDED_FAMILY = "Briefing Sans"  # a name of our own: an @font-face named like an installed font is shadowed by it
 PDF_VARIANT = "pdf/ua-1"  # tagged PDF with XMP metadata and DisplayDocTitle; WeasyPrint writes one variant at a time
 
 
