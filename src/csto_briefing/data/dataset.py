@@ -12,7 +12,7 @@ from .. import paths
 from ..errors import DataError, Problem
 from ..hashing import VALIDATED_ENV, codebook_path, fingerprint
 from .codebook import Codebook, CodebookError, Table, load_codebook
-from .read import _not_a_plain_file, read_raw
+from .read import not_a_plain_file, read_raw
 from .validate import plausibility_problems, validate_frames
 
 
@@ -88,7 +88,7 @@ def load_dataset(data_dir: Path | None = None, codebook: Codebook | None = None)
         problems.extend(found)
     listed = {table.file for table in codebook.tables.values()}
     for path in sorted(data_dir.glob("*.csv")):  # a file the codebook does not list is ignored, but never read if odd
-        if path.name not in listed and (odd := _not_a_plain_file(path, paths.display_path(path), None)) is not None:
+        if path.name not in listed and (odd := not_a_plain_file(path, paths.display_path(path), None)) is not None:
             problems.append(odd)
     validated = os.environ.get(VALIDATED_ENV)
     if problems or not validated or validated != fingerprint(data_dir, codebook_path(data_dir)):

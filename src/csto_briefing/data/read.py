@@ -21,7 +21,7 @@ from .codebook import Table
 LINE = "_line"  # index name: the line of the row as a spreadsheet numbers it (header = 1)
 
 
-def _not_a_plain_file(path: Path, shown: str, table: Table | None) -> Problem | None:
+def not_a_plain_file(path: Path, shown: str, table: Table | None) -> Problem | None:
     """A problem when path is not a regular file inside its own folder (a symlink elsewhere, a device, a folder).
     The target of a link is never named or read: it may be anything on the machine."""
     if path.is_symlink():
@@ -55,7 +55,7 @@ def read_raw(path: Path, table: Table) -> tuple[pd.DataFrame | None, list[Proble
     shown = paths.display_path(path)
     problems: list[Problem] = []
     empty = None
-    refused = _not_a_plain_file(path, shown, table)
+    refused = not_a_plain_file(path, shown, table)
     if refused is not None:
         return empty, [refused]
     try:

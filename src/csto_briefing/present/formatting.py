@@ -10,8 +10,8 @@ from markupsafe import Markup, escape
 from ..data.dates import parse_partial_date
 from ..data.read import split_ids
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 class _Cities(dict):
     """City names by IANA zone. A zone not listed (any zone the validator accepts) is named after its last part:
     'Asia/Tbilisi' -> 'Tbilisi', 'America/Argentina/Buenos_Aires' -> 'Buenos Aires'; never a KeyError."""
@@ -58,7 +58,7 @@ def fmt_time(day: str, time: str, tz: str, approximate: bool = False) -> str:
     return f"{'about ' if approximate else ''}{time} {city} time ({utc_offset(day, time, tz)})"
 
 
-WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
 def words(value: int) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from ..data.dates import period_end, period_start
-from .formatting import fmt_date, fmt_time, safe_link
+from .formatting import MONTHS, fmt_date, fmt_time, safe_link
 from .output import cite
 
 if TYPE_CHECKING:
@@ -82,13 +82,12 @@ def linked(b: "Briefing", text: str, names: bool = False) -> Markup:
     return Markup(re.sub(r"\s+([.,;:])", r"\1", str(result)).strip())
 
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTHS = "|".join(MONTHS)
 _DATED = re.compile(rf"\b(?:(\d{{1,2}}) )?({_MONTHS}) (\d{{4}})\b|\b((?:19|20)\d{{2}})\b")
 _CLAUSE = re.compile(r"(?<=[.;])\s+")
 
 
 def _later_date(b: "Briefing", text: str) -> bool:
-    from ..present.formatting import MONTHS
 
     for day, month, year, bare in _DATED.findall(text):
         if bare:
