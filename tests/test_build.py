@@ -228,3 +228,12 @@ def test_the_published_notebook_runs_all_in_jupyterlab(built: Path):
     assert errors == []
     again = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/svg+xml" in o.get("data", {}))
     assert shown > 0 and again == shown
+
+
+def test_the_pdf_is_dated_as_published_not_as_built(pdf: pypdf.PdfReader):
+    """The cover says "Published 31 December 2025" (the default edition): the PDF's creation date says the same; the
+    build date goes into its modification date."""
+    from csto_briefing.parameters import build_date
+
+    assert pdf.metadata.creation_date.date().isoformat() == "2025-12-31"
+    assert pdf.metadata.modification_date.date() == build_date()

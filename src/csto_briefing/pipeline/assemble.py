@@ -53,7 +53,9 @@ def combine(executed: list[Path], checked: dict[str, str], sources_dir: Path | N
     words = front_matter()
     combined.metadata["briefing"] = {
         "title": p["title"], "subject": words["subtitle"], "author": p["author"], "as_of": p["as_of"],
-        "as_of_text": fmt_date(p["as_of"]), "created": build_date().isoformat(),
+        "as_of_text": fmt_date(p["as_of"]),
+        # the PDF's creation date is the edition's publication date (what the cover prints); modified: when it was built
+        "created": p.get("published") or p["as_of"], "modified": build_date().isoformat(),
         "published": p.get("published") or p["as_of"],
         "keywords": words["keywords"],
         "parameters": {k: v for k, v in checked.items() if k not in ("data_dir", "figures_dir")}}

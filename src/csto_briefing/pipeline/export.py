@@ -69,7 +69,7 @@ class BriefingHTMLExporter(HTMLExporter):
         meta = nb.metadata.get("briefing", {})
         resources.setdefault("briefing_title", meta.get("title", "Briefing"))
         resources.setdefault("briefing_as_of", meta.get("as_of_text", ""))
-        resources.setdefault("briefing_meta", {k: str(meta.get(k, "")) for k in ("author", "subject", "keywords", "created")})
+        resources.setdefault("briefing_meta", {k: str(meta.get(k, "")) for k in ("author", "subject", "keywords", "created", "modified")})
         resources["briefing_meta"].setdefault("edition", str(meta.get("parameters", {}).get("edition") or ""))
         return super().from_notebook_node(nb, resources, **kw)
 
