@@ -160,3 +160,87 @@ def test_bibliography_urls_and_titles(data):
             assert row["publisher"] not in row["display_title"], source_id
     assert "listing page" in sources.loc["regard-est-2023-07-03", "note"]
     assert "offline copy" in sources.loc["wikipedia-csto-2022-11", "note"]
+
+
+# -- the editor's second review (notes/editor2.md), items 6, 7, 10, 11, 16 ---------------------------------------------
+
+def _note_columns(data):
+    """Every note a reader sees: sources, events, figures and quotes."""
+    return pd.concat([data.sources["note"], data.events["note"], data.figures["note"], data.commentary["note"]])
+
+
+def test_a_mirror_is_cited_only_where_no_better_page_says_the_same(data):
+    """Item 6 (A25, A27, A50): the 100 and the embassy's words rest on Panorama, JAMnews and the Public Radio."""
+    events = data.events.set_index("event_id")
+    assert "breaknlinks-2022-01-07" not in split_ids(events.loc["k-arm-100", "source_ids"])
+    claims = data.claims.set_index("claim_id")
+    assert "breaknlinks-2022-01-07" not in split_ids(claims.loc["cl-embassy", "evidence_source_ids"])
+    assert data.sources.set_index("source_id").loc["wikipedia-csto-2022-11", "reliability"] == "mirror"  # E01: Kiwix copy
+
+
+def test_according_to_names_the_site_that_re_posted_a_mirror(data):
+    """Item 6 (B05, C06): 'according to Panorama.am' cited Hyetert's re-post; say who re-posted it."""
+    from datetime import date
+
+    from csto_briefing.briefing import Briefing
+
+    b = Briefing.from_parameters({"as_of": "2025-12-31"})
+    assert b.as_of == date(2025, 12, 31)
+    rahmon = b.events.set_index("event_id").loc["a-rahmon"]
+    assert b.according_to(rahmon) == ", according to Panorama.am, as re-posted by Hyetert"
+    advance = b.events.set_index("event_id").loc["a-incursion"]  # TASS, reporting in its own name
+    assert b.according_to(advance) == ", according to TASS"
+
+
+def test_bibliography_addresses_are_fixed_or_described(data):
+    """Item 7 (A48b, E02b, E03, D05): no ':443', no search parameters; addresses about something else are described."""
+    sources = data.sources.set_index("source_id")
+    assert not sources["url"].str.contains(r":443/|[?&]rskey=", regex=True).any()
+    assert sources.loc["trt-2022-01-12", "url"] == "https://www.trtworld.com/article/12770319"
+    assert "names another subject" in sources.loc["reseau-ria", "note"]
+    assert "unrelated site" in sources.loc["chinadaily-2010-06-19", "note"]
+
+
+def test_reader_note_keeps_a_capital_after_a_dropped_clause():
+    """Item 7: 'Relays Pankin's interview with RIA Novosti. the interview was given ...' (entry 22)."""
+    from csto_briefing.present.reader import reader_note
+
+    assert reader_note("Relays X. Issue date not shown in the stored copy; the interview was given on 7 March.") == \
+        "Relays X. The interview was given on 7 March."
+
+
+def test_each_repeated_point_is_said_once(data):
+    """Item 11 (B13, C21, A36b): Reuters' 1987, OC Media's 7 March and Kazinform's 'at least 10 days', once each."""
+    notes = _note_columns(data)
+    assert notes.str.contains("1987").sum() == 1
+    assert notes.str.contains("7 March 2025").sum() == 1
+    assert notes.str.contains("at least 10 days|translation slip", case=False, regex=True).sum() == 1
+    assert data.events.set_index("event_id").loc["c-pankin", "note"].count("7 March 2025") == 1
+
+
+def test_chronology_actors_are_who_acted_and_notes_are_sentences(data):
+    """Item 10 (B01, C01, A14): no 'Azerbaijani armed forces: Armenia's defence ministry reports'; no bare quote notes."""
+    events = data.events.set_index("event_id")
+    for event_id in ("a-advance", "c-attack"):
+        assert events.loc[event_id, "actor"] == "Azerbaijani armed forces"
+        assert events.loc[event_id, "summary"].startswith("Azerbaijani"), event_id
+        assert "defence ministry" in events.loc[event_id, "summary"], event_id  # still attributed
+    for event_id in ("k-consultations", "k-decision"):
+        note = events.loc[event_id, "note"]
+        assert not note.startswith("'") and "Azatutyun" in note, event_id
+
+
+def test_annex_d_cells(data):
+    """Item 16: no claim opens with a numeral; accurate verdicts say what the sources say; the bandits quote cites the
+    same pages in Annex C and D (A51); Marukyan rated as the reference rates him (F02, F03: accurate for Jan 2022)."""
+    claims = data.claims
+    assert not claims["claim"].str.match(r"\d").any()
+    assert (claims["correction"] != "").all()
+    bandits = claims[claims["claim_id"] == "cl-bandits"]
+    quote = data.commentary.set_index("quote_id").loc["q-tokayev-bandits"]
+    for ids in bandits["evidence_source_ids"]:
+        assert set(split_ids(ids)) == {quote["source_id"], *split_ids(quote["corroborated_by"])}
+    assert quote["verification"] == "single_source"
+    marukyan = claims[claims["claim_id"] == "cl-marukyan-role"]
+    assert set(marukyan["verdict"]) == {"accurate"}
+    assert all("Bright Armenia" in c and "no faction" in c for c in marukyan["correction"])

@@ -99,12 +99,19 @@ def test_figures_are_saved_and_named_after_their_number(built: Path, html: str):
 
 
 def test_every_table_and_figure_caption_in_the_annexes_names_its_sources(html: str):
+    """A figure's caption names its sources; a table cites them in a Sources column instead of repeating 'Sources: as
+    cited in each row.' (editor's review 2, item 10), and no caption repeats the edition's date ('as known on')."""
     part = html[html.index('id="annex-a-chronology"'):]
-    captions = re.findall(r"<caption>(.*?)</caption>|<figcaption>(.*?)</figcaption>", part, re.S)
-    assert len(captions) >= 5
-    for table_caption, figure_caption in captions:
-        text = re.sub(r"<[^>]+>", "", table_caption or figure_caption)
-        assert "Sources:" in text, text[:120]
+    figures = re.findall(r"<figcaption>(.*?)</figcaption>", part, re.S)
+    tables = re.findall(r"<table[^>]*>(.*?)</table>", part, re.S)
+    assert figures and len(tables) >= 4
+    for caption in figures:
+        assert "Sources:" in re.sub(r"<[^>]+>", "", caption), caption[:120]
+    for table_ in tables:
+        caption = re.sub(r"<[^>]+>", "", re.search(r"<caption>(.*?)</caption>", table_, re.S).group(1))
+        headers = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", table_, re.S)]
+        assert "Sources:" in caption or {"Sources", "Source"} & set(headers), caption[:120]
+        assert "as cited in each row" not in caption and "as known on" not in caption, caption[:120]
 
 
 def _identifiers() -> tuple[set[str], set[str]]:
@@ -221,7 +228,9 @@ def test_contributions_table_names_states_in_english_only(html: str):
     table = html[html.index('id="tbl-contributions"'):]
     table = table[:table.index("</table>")]
     assert not re.search(r"[\u0400-\u04FF\u0530-\u058F]", table)
-    assert re.search(r"<br\s*/?>then 150 \(official figure\)", table)
+    assert re.search(r"<br\s*/?>then 7 January: 150 \(official figure\)", table)
+    # item 12: an empty equipment cell says why; the annex that estimates nothing prints no remainder
+    assert "Not published" in table and "None (host state)" in table
 
 
 def test_bibliography_has_no_process_words_and_no_broken_address(html: str):
@@ -229,3 +238,27 @@ def test_bibliography_has_no_process_words_and_no_broken_address(html: str):
     bib = visible(bib[:bib.index("</ol>")])
     assert "stored" not in bib and "research notes" not in bib and "research file" not in bib
     assert "kyivindependent.com./" not in html and "TREATY on" not in bib
+
+
+def test_annexes_as_the_editor_asked_in_the_second_review(html: str):
+    """Items 9-12 and 16 of notes/editor2.md on the built annexes."""
+    part = annex_part(visible(html))
+    annex_b = part[part.index("Annex B. Member-state"):part.index("Annex C. Statements")]
+    assert "1,580" not in annex_b and "never estimated" not in annex_b  # item 12: consistent, no remainder printed
+    for phrase in ("checkable claims", "compiled for it", "The briefing starts from", "Belarus: Belarus joins",
+                   "Russia: Russia brokers", "Azerbaijani armed forces: Armenia", "'Shortly after midnight'.",
+                   "RIA Novosti. the interview"):
+        assert phrase not in part, phrase
+    assert "Pashinyan: 70" not in part and not re.search(r"<td[^>]*>\s*\d", html[html.index('id="tbl-claims"'):].split("</table>")[0])
+    # item 10: 'Used' only where a measure has several values (39 deputies, 3.5 km are the only values of theirs)
+    figures = html[html.index('id="tbl-figures"'):].split("</table>")[0]
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", figures, re.S):
+        if "39 deputies" in row or "3.5 km" in row:
+            assert "Used" not in row, row[:200]
+    # item 7: every bibliography entry carries its kind of source
+    bib = html[html.index('id="bibliography"'):]
+    bib = bib[:bib.index("</ol>")]
+    entries = re.findall(r"<li[^>]*>(.*?)</li>", bib, re.S)
+    kinds = ("Primary source", "News agency", "Media outlet", "Analysis or reference", "Mirror")
+    assert entries and all(any(f'class="tag">{k}<' in e for k in kinds) for e in entries)
+    assert ":443/" not in bib and "rskey=" not in bib

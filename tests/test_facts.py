@@ -203,7 +203,9 @@ def test_the_count_of_appeals_says_what_it_covers(data):
 def test_attribution_is_kept(data):
     """Correction 8: the ministry's claim, Azatutyun's wording, the unverified units, the translated Facebook text."""
     events = data.events.set_index("event_id")
-    assert events.loc["c-attack", "summary"].startswith("Armenia's defence ministry says")
+    # attributed, with the actor as the row's subject (editor's review, item 10: actor = who acted)
+    assert events.loc["c-attack", "summary"].endswith("Armenia's defence ministry says.")
+    assert events.loc["c-attack", "summary"].startswith(events.loc["c-attack", "actor"].split(" ")[0])
     assert events.loc["c-attack", "certainty"] == "reported"
     assert "in Azatutyun's words" in case(data, "ARM-2022-09")["summary"]
     rus = data.positions[data.positions["state_iso3"] == "RUS"].iloc[-1]

@@ -198,13 +198,20 @@ class Briefing:
         return publisher, origin
 
     def according_to(self, row: pd.Series | None) -> str:
-        """', according to <outlet>' for an event that rests on one report (certainty 'reported'); '' otherwise."""
+        """', according to <outlet>' for an event that rests on one report (certainty 'reported'); '' otherwise. When
+        the page cited is a mirror, the outlet is named with the site that re-posted it (', according to Panorama.am,
+        as re-posted by Hyetert'), since the citation points to the re-post, not to the outlet's own page."""
         from .present.output import known_sources
 
         if row is None or row["certainty"] != "reported":
             return ""
         known = known_sources(self, row["source_ids"])
-        return ", according to " + self._outlet(known[0])[1] if known else ""
+        if not known:
+            return ""
+        publisher, origin = self._outlet(known[0])
+        if self.data.source(known[0])["reliability"] == "mirror" and origin != publisher:
+            return f", according to {origin}, as re-posted by {publisher}"
+        return ", according to " + origin
 
     def as_reported(self, q: pd.Series | None) -> str:
         """' (reported by <outlet>)' for a quotation found in one source only, naming also the outlet it cites when

@@ -297,15 +297,16 @@ def reader_note(text: str) -> str:
     for sentence in re.split(r"(?<=\.)\s+", text):
         clauses = [c for c in re.split(r";\s+", sentence) if not _PROCESS.search(c)]
         if clauses:
-            joined = "; ".join(clauses).strip()
+            joined = cap("; ".join(clauses).strip())
             kept.append(joined if joined.endswith((".", "!", "?")) else joined + ".")
     return " ".join(kept)
 
 
 def source_entry(b: "Briefing", row: pd.Series) -> Markup:
     """One bibliography entry: outlet, title as the reader sees it (display_title: no all-capitals, no outlet twice),
-    date, link, 'Mirror' for a re-post, and the note without words about how the data were compiled. A page without
-    a title is named by its outlet and date (its display_title)."""
+    date, link, the kind of source (every entry, on the scale Annex F prints: 'Mirror' for a re-post), and the note
+    without words about how the data were compiled. A page without a title is named by its outlet and date (its
+    display_title)."""
     label = b.data.codebook.label
     shown = row.get("display_title") or row["title"]
     if has_title(row):
@@ -317,8 +318,7 @@ def source_entry(b: "Briefing", row: pd.Series) -> Markup:
         if not row["issued"]:
             text += Markup(", date not known")
     text += Markup(". ") + safe_link(row["url"])
-    if row["reliability"] == "mirror":
-        text += Markup(' <span class="tag">{0}</span>').format(cap(label("reliability", "mirror")))
+    text += Markup(' <span class="tag">{0}</span>').format(cap(label("reliability", row["reliability"])))
     note = reader_note(row["note"])
     if note:
         text += Markup(' <span class="note">{0}</span>').format(linked(b, note, names=True))
