@@ -42,10 +42,16 @@ def test_membership_claim_is_imprecise_and_the_freeze_is_attributed(data):
 
 
 def test_bandits_quote_has_one_rating_in_annex_c_and_annex_d(data):
-    """Finding 8 (A51): single source in Annex C, so not 'accurate' in Annex D."""
+    """Fact-check 2, item 5 (A51, VERIFIED in Italian translation): 'accurate' in Annex D, with the caveat that the only
+    other text is an Italian translation on a weak mirror and the broadcast page was not found; Annex C's note says the
+    same. The mirror's origin is unknown, so the quote stays 'single source' (the validator's rule)."""
     quote = data.commentary.set_index("quote_id").loc["q-tokayev-bandits"]
     assert quote["verification"] == "single_source"
-    assert set(data.claims[data.claims["claim_id"] == "cl-bandits"]["verdict"]) == {"unverified"}
+    rows = data.claims[data.claims["claim_id"] == "cl-bandits"]
+    assert set(rows["verdict"]) == {"accurate"}
+    for text in list(rows["correction"]) + [quote["note"]]:
+        assert "confirmed in an italian translation" in text.lower() and "weak mirror" in text
+        assert "original broadcast page was not found" in text and "No independent source" not in text
 
 
 def test_article_2_is_described_as_amended_not_as_consultations_only(data):
@@ -70,6 +76,14 @@ def test_quotes_spoken_in_russian_or_armenian_are_marked_as_translations(data):
     for qid in ("q-lavrov-monitors", "q-zas-incident", "q-pashinyan-art4", "q-mirzoyan", "q-pankin", "q-peskov"):
         assert quotes.loc[qid, "text_is"] == "translation", qid
     assert data.codebook.label("text_is", "translation") == "English translation as published"
+
+
+def test_quotes_not_shown_to_be_spoken_in_english_are_marked_as_translations(data):
+    """Fact-check 2, item 9: no source or fact says these speakers spoke English, so 'English translation as published'."""
+    quotes = data.commentary.set_index("quote_id")
+    for qid in ("q-marukyan", "q-ghevondyan", "q-otunbayeva", "q-pashinyan-frozen", "q-pashinyan-outside", "q-embassy"):
+        assert quotes.loc[qid, "text_is"] == "translation", qid
+    assert "as_published" not in set(quotes["text_is"])
 
 
 def test_embassy_quote_names_its_speaker_plainly(data):
@@ -125,10 +139,13 @@ def test_the_freeze_event_is_dated_by_the_interviews_publication(data):
 
 
 def test_detentions_series_holds_5135(data):
-    """Finding 10 (A48a): the acting interior minister's 5,135 of 9 January, later superseded."""
+    """Finding 10 and fact-check 2, item 6 (A48a, 'c. 8 Jan'): Kazinform's page says the acting minister gave 5,135 on
+    Sunday, i.e. 9 January 2022; the evidence quotes those words, so the date and 'acting' rest on the cited page."""
     row = data.figures.set_index("figure_id").loc["detained-5135"]
     assert (int(row["value"]), row["status"], row["reported_on"]) == (5135, "superseded", "2022-01-09")
     assert "5,135" in row["evidence"]
+    assert "acting Minister of Interior" in row["evidence"] and "said Sunday" in row["evidence"]
+    assert pd.Timestamp(row["reported_on"]).day_name() == "Sunday" and "Sunday 9 January" in row["note"]
     source = data.sources.set_index("source_id").loc[row["source_id"]]
     assert "A48a" in source["fact_refs"] and source["reliability"] == "wire"
 
@@ -244,3 +261,76 @@ def test_annex_d_cells(data):
     marukyan = claims[claims["claim_id"] == "cl-marukyan-role"]
     assert set(marukyan["verdict"]) == {"accurate"}
     assert all("Bright Armenia" in c and "no faction" in c for c in marukyan["correction"])
+
+
+# -- Fact-check 2 (notes/factcheck2.md), items 7-14: facts.csv ids in brackets -------------------------------------
+
+def test_russian_units_are_shown_as_unverified(data):
+    """Item 7 (A22, UNVERIFIED): the units rest on one relay of Interfax; Annex B prints 'Unverified', not 'Reported'."""
+    rus = data.positions[(data.positions["state_iso3"] == "RUS") & (data.positions["units"] != "")]
+    assert list(rus["units_certainty"]) == ["unverified"] and list(rus["units_source_ids"]) == ["vpk-2022-01-10"]
+    assert data.codebook.label("certainty", "unverified") == "unverified"
+
+
+def test_every_reported_value_is_kept_in_annex_e(data):
+    """Item 8 (C01, E14): Meduza's initial 49 beside 'at least 224'; the 2013 nominal force beside the 3,600."""
+    figures = data.figures.set_index("figure_id")
+    initial = figures.loc["sep2022-deaths-initial"]
+    assert (initial["measure"], int(initial["value"]), initial["status"], initial["source_id"], initial["reported_on"]) == \
+        ("armenian_soldiers_killed_sep_2022", 49, "superseded", "meduza-2022-09-13", "2022-09-13")
+    nominal = figures.loc["force-nominal-2013"]
+    assert (nominal["measure"], int(nominal["value"]), nominal["source_id"]) == ("force_nominal_size", 3500, "evnreport-csto")
+    assert "more than 800 civilian police officers" in nominal["evidence"] and "800" in nominal["note"]
+
+
+def test_table_1_says_what_the_sources_do_not_say(data):
+    """Item 11 (B14, D01-D05): 'no forces reported' beside 'Troops: not reported'; Kyrgyzstan's basis 'not stated'."""
+    import json
+
+    from csto_briefing import paths
+
+    assert data.cases.set_index("case_id").loc["KGZ-2010-06", "treaty_basis"] == "not_stated"
+    notebook = json.loads((paths.ROOT / "notebooks" / "03_armenia.ipynb").read_text(encoding="utf-8"))
+    code = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    assert '"ceasefire": "a ceasefire; no forces reported"' in code
+
+
+def test_the_13_september_attack_is_disputed(data):
+    """Item 12 (C01, C03): Regard sur l'Est dates it 12 September, as the event's note says."""
+    event = data.events.set_index("event_id").loc["c-attack"]
+    assert event["certainty"] == "disputed" and "12 September" in event["note"]
+
+
+def test_annex_d_cites_the_pages_that_say_it(data):
+    """Item 13 (A15/F10, A11 not A13, E08): each verdict and the Article 2 quote cite the pages with those words."""
+    claims = data.claims
+    for ids in claims[claims["claim_id"] == "cl-article4"]["evidence_source_ids"]:
+        assert "info24-2022-01-05" not in split_ids(ids) and {"armradio-2022-01-06", "europediplomatic-2022-01-06"} <= set(split_ids(ids))
+    appeal = claims[claims["claim_id"] == "cl-appeal"]
+    assert list(appeal["evidence_source_ids"]) == ["pledgetimes-2022-01-appeal"]
+    assert data.treaty.set_index("provision_id").loc["art2-2012", "source_ids"] == "zakonpravo-2011-11-28"
+
+
+def test_azatutyun_is_named_as_rfe_rl_s_armenian_service():
+    """Item 13: not 'reported by Azatutyun, citing RFE/RL' (Azatutyun is RFE/RL's own service)."""
+    from csto_briefing.briefing import Briefing
+
+    b = Briefing.from_parameters({"as_of": "2025-12-31"})
+    q = pd.Series({"verification": "single_source", "source_id": "azatutyun-2021-05"})
+    assert b.as_reported(q) == " (reported by Azatutyun, RFE/RL's Armenian service)"
+    relayed = pd.Series({"verification": "single_source", "source_id": "caucasuswatch-2025"})
+    assert b.as_reported(relayed) == " (reported by Caucasus Watch, citing RIA Novosti)"
+
+
+def test_event_wording_stays_within_its_sources(data):
+    """Item 14 (A04, C18, E09): 01:30 marked local, 00:00 not claimed as such; Mirzoyan in AP's words, the parliament
+    detail attributed to TASS via Lenta.ru (whose page has it); 'signed in Moscow' is on both cited pages."""
+    events = data.events.set_index("event_id")
+    soe = events.loc["k-soe-1", "summary"]
+    assert "from 01:30 local time until 00:00 on 19 January" in soe and "both times" not in soe
+    mirzoyan = events.loc["c-mirzoyan"]
+    assert "those who assert that the prime minister said Armenia is withdrawing from the CSTO are mistaken" in mirzoyan["summary"]
+    assert mirzoyan["summary"].index("TASS, relayed by Lenta.ru") < mirzoyan["summary"].index("parliament")
+    assert "only that" not in mirzoyan["summary"] and split_ids(mirzoyan["source_ids"])[0] == "hurriyet-2024-06"
+    protocol = events.loc["e-2010-protocol"]
+    assert "signed in Moscow" in protocol["summary"] and "'signed in Moscow on December 10, 2010'" in protocol["note"]

@@ -36,7 +36,7 @@ def test_kazakhstan_appeal_and_decision(data):
     ("ARM-2021-11", "ru-arm-1997", "ceasefire"),
     ("ARM-2022-09", "cst-art4", "assessment_mission"),
     ("ARM-2022-09-RUS", "not_stated", "not_reported"),
-    ("KGZ-2010-06", "none", "declined"),
+    ("KGZ-2010-06", "not_stated", "declined"),  # the sources do not say (D01-D05; fact-check 2, item 11)
 ])
 def test_treaty_basis_of_each_appeal(data, case_id, basis, response):
     row = case(data, case_id)
@@ -206,10 +206,10 @@ def test_attribution_is_kept(data):
     # attributed, with the actor as the row's subject (editor's review, item 10: actor = who acted)
     assert events.loc["c-attack", "summary"].endswith("Armenia's defence ministry says.")
     assert events.loc["c-attack", "summary"].startswith(events.loc["c-attack", "actor"].split(" ")[0])
-    assert events.loc["c-attack", "certainty"] == "reported"
+    assert events.loc["c-attack", "certainty"] == "disputed"  # Regard sur l'Est dates it 12 September (fact-check 2, item 12)
     assert "in Azatutyun's words" in case(data, "ARM-2022-09")["summary"]
     rus = data.positions[data.positions["state_iso3"] == "RUS"].iloc[-1]
-    assert "45th" in rus["units"] and rus["units_certainty"] == "reported" and "45th" not in rus["note"]
+    assert "45th" in rus["units"] and rus["units_certainty"] == "unverified" and "45th" not in rus["note"]
     assert data.commentary.set_index("quote_id").loc["q-pashinyan-decision", "text_is"] == "translation"
 
 

@@ -27,7 +27,7 @@ def test_the_real_data_is_valid():
     "table, row, column, value, expected",
     [
         ("events.csv", "k-appeal", "date", "2022-13-05", "date: '2022-13-05' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"),
-        ("events.csv", "k-appeal", "certainty", "probable", "certainty: 'probable' is not one of: confirmed, reported, disputed (vocabulary 'certainty')"),
+        ("events.csv", "k-appeal", "certainty", "probable", "certainty: 'probable' is not one of: confirmed, reported, disputed, unverified (vocabulary 'certainty')"),
         ("events.csv", "k-appeal", "source_ids", "tass-2022-01-06;no-such-source", "source_ids: 'no-such-source' is not a known source_id (ids from data/sources.csv, separated by ';')"),
         ("events.csv", "k-appeal", "source_ids", "", "source_ids: is empty (a value is required)"),
         ("events.csv", "k-appeal", "case_id", "KAZ-2099-01", "case_id: 'KAZ-2099-01' is not a known case_id (an id from data/cases.csv)"),
@@ -197,10 +197,10 @@ def test_corroborated_by_the_same_origin_gives_one_line(data_copy):
 def test_a_verdict_cannot_rest_on_a_source_issued_after_its_as_of(data_copy):
     path = data_copy / "claims.csv"
     text = path.read_text(encoding="utf-8")
-    row = "cl-appeal,jamnews-2022-01-seed,"
+    row = "cl-article4,jamnews-2022-01-seed,"
     line = next(i for i, ln in enumerate(text.splitlines(), start=1) if ln.startswith(row))
-    path.write_text(text.replace('no article of it.",info24-2022-01-05,2022-01-06',
-                                 'no article of it.",info24-2022-01-05;belta-2022-01-20,2022-01-06'),
+    path.write_text(text.replace("cited Article 4.,armradio-2022-01-06;europediplomatic-2022-01-06,2022-01-06",
+                                 "cited Article 4.,armradio-2022-01-06;europediplomatic-2022-01-06;belta-2022-01-20,2022-01-06"),
                     encoding="utf-8")
     assert [ln for ln in lines(data_copy) if ": as_of: " in ln] == [
         f"{path}:{line}: as_of: '2022-01-06' is before belta-2022-01-20 was issued (2022-01-20): "

@@ -219,4 +219,7 @@ class Briefing:
         if q is None or q["verification"] != "single_source":
             return ""
         publisher, origin = self._outlet(q["source_id"])
+        service = self.data.source(q["source_id"])["publisher"][len(publisher):].strip(" ()")
+        if origin != publisher and service.startswith(origin + " "):  # the origin's own service, e.g. Azatutyun (RFE/RL Armenian Service)
+            return f" (reported by {publisher}, {origin}'s {service[len(origin) + 1:].replace('Service', 'service')})"
         return f" (reported by {publisher}" + (f", citing {origin})" if origin != publisher else ")")
