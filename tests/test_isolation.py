@@ -32,7 +32,7 @@ FIRST = [
     "import json, os, sys\nimport matplotlib\nimport matplotlib.pyplot as plt\nimport pandas as pd\n"
     "from csto_briefing.present import formatting",
     "leaked_variable = 'from the first notebook'\n"
-    "formatting.MONTHS[0] = 'Leakuary'\nformatting.LEAKED = True\n"
+    "formatting.QUALIFIER_WORDS['about'] = 'leaky '\nformatting.LEAKED = True\n"
     "matplotlib.rcParams['lines.linewidth'] = 9.5\npd.set_option('display.max_rows', 3)\nplt.figure()\n"
     "os.environ['LEAKED'] = '1'",
     "json.dump({'pid': os.getpid(), 'parent': os.getppid(), 'preloaded': 'pandas' in sys.modules}, open(figures_dir, 'w'))",
@@ -41,7 +41,7 @@ SECOND = [
     "import json, os, sys\npreloaded = 'pandas' in sys.modules and 'csto_briefing.present.formatting' in sys.modules\n"
     "import matplotlib\nimport matplotlib.pyplot as plt\nimport pandas as pd\nfrom csto_briefing.present import formatting",
     "seen = {'variable': 'leaked_variable' in globals(), 'names': sorted(n for n in globals() if not n.startswith('_')),\n"
-    "        'module list': formatting.MONTHS[0], 'module attribute': hasattr(formatting, 'LEAKED'),\n"
+    "        'module dict': formatting.QUALIFIER_WORDS['about'], 'module attribute': hasattr(formatting, 'LEAKED'),\n"
     "        'rcParams': matplotlib.rcParams['lines.linewidth'], 'pandas option': pd.get_option('display.max_rows'),\n"
     "        'figures': plt.get_fignums(), 'environment': os.environ.get('LEAKED'),\n"
     "        'pid': os.getpid(), 'parent': os.getppid(), 'preloaded': preloaded}\n"
@@ -65,7 +65,7 @@ def test_nothing_one_notebook_changes_reaches_the_next(tmp_path: Path):
     names = set(two["names"]) - {"json", "os", "sys", "matplotlib", "plt", "pd", "formatting", "preloaded", "In", "Out",
                                   "get_ipython", "exit", "quit", "open"}
     assert names == {"as_of", "data_dir", "figures_dir"}  # only its parameters
-    assert two["module list"] == "January" and two["module attribute"] is False
+    assert two["module dict"] == "about " and two["module attribute"] is False
     import matplotlib
 
     assert two["rcParams"] == matplotlib.rcParamsDefault["lines.linewidth"]
