@@ -425,6 +425,10 @@ def test_review_findings_on_the_core(html_text: str, pdf_text: str):
 
 
 def test_timelines_draw_no_count_bars_and_label_every_mark(built: Path):
-    for name in ("kazakhstan-timeline",):  # Figure 3 still counts one September 2022 event it finds no room for
+    for name in ("kazakhstan-timeline", "armenia-timeline"):  # editor 13: no unexplained grey bar, every mark labelled
         svg = next((built / "figures").glob(f"figure*_{name}.svg")).read_text(encoding="utf-8")
-        assert "other events (bar height" not in svg, name  # no grey bars: every event drawn is labelled
+        assert "other events" not in svg, name  # no grey bars: every event drawn is labelled
+    kazakhstan = next((built / "figures").glob("figure*_kazakhstan-timeline.svg")).read_text(encoding="utf-8")
+    assert "state of emergency, 5 January to 19 January" in kazakhstan  # a span, not a point (facts A04, A09)
+    assert "State of emergency" not in kazakhstan
+    assert "Second request to Russia" in next((built / "figures").glob("figure*_armenia-timeline.svg")).read_text(encoding="utf-8")
