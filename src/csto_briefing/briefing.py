@@ -212,4 +212,7 @@ class Briefing:
         if q is None or q["verification"] != "single_source":
             return ""
         publisher, origin = self._outlet(q["source_id"])
+        full = self.data.source(q["source_id"])["publisher"]
+        if origin != publisher and origin in full:  # the outlet is a service of the one it relays: one report, not two
+            return f" (reported by {publisher}, the {full[len(publisher):].strip(' ()')})"
         return f" (reported by {publisher}" + (f", citing {origin})" if origin != publisher else ")")
