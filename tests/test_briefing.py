@@ -207,7 +207,7 @@ def test_5_the_count_of_appeals_says_what_it_covers(html_text: str, pdf_text: st
     armenian = [c for c in rows("cases") if c["requesting_state"] == "ARM"]
     to_csto = [c for c in armenian if c["addressed_to"] == "CSTO"]
     to_russia = [c for c in armenian if c["addressed_to"] == "RUS"]
-    both(f"The sources date {words(len(armenian))} appeals by Armenia: {words(len(to_csto))} to the CSTO", html_text, pdf_text)
+    both(f"Armenia made {words(len(armenian))} dated appeals: {words(len(to_csto))} to the CSTO", html_text, pdf_text)
     both(f"and {words(len(to_russia))} to Russia (", html_text, pdf_text)
     for case in to_russia:
         month = f"{MONTHS[int(case['appeal_date'][5:7]) - 1]} {case['appeal_date'][:4]}"
@@ -220,8 +220,19 @@ def test_8_attribution_kept(html_text: str, pdf_text: str):
     both("according to Armenia's defence ministry", html_text, pdf_text)
     both("in the words of RFE/RL's Armenian service, “effectively declined the request”", html_text, pdf_text)
     decision = next(q for q in rows("commentary") if q["quote_id"] == "q-pashinyan-decision")
-    marked = "his Facebook post, English translation as published" if decision["text_is"] == "translation" else "his Facebook post"
-    both(marked, html_text, pdf_text)
+    both("in his Facebook post", html_text, pdf_text)
+    if decision["text_is"] == "translation":  # editor 10: a marker and one note, not the words inline in the prose
+        both("time period”†", html_text, pdf_text)
+        both("† English translation as published by the outlet cited.", html_text, pdf_text)
+        assert "(English translation as published)" not in html_text and "translation as published)" not in html_text
+    # editor 1: the Council's stated ground for Article 4 is in the core, and tested
+    both("caused, inter alia, by outside interference", html_text, pdf_text)
+    both("“inter alia, by outside interference”", html_text, pdf_text)
+    # editor 17: Azatutyun is RFE/RL's Armenian service; "30-year history" attributed and counted from the Treaty
+    assert "citing RFE/RL" not in html_text
+    both("(reported by Azatutyun, RFE/RL's Armenian service)", html_text, pdf_text)
+    both("“30-year history”", html_text, pdf_text)
+    both("a span counted from the Treaty of 1992", html_text, pdf_text)
     for unit in ("45th", "98th", "31st"):  # the Russian units rest on an unverified row: not stated as fact in the core
         assert unit not in html_text
 
@@ -250,17 +261,29 @@ def test_11_never_zero_troops_where_the_data_say_not_reported(html_text: str, pd
 def test_front_page(html_text: str, pdf: pypdf.PdfReader):
     first = flat(pdf.pages[0].extract_text())
     assert "Information as of 31 December 2025" in first and "Published 31 December 2025" in first
+    # editor 2: the title leads on what was sent, read from briefing.toml
+    import tomllib
+    title = tomllib.loads((paths.ROOT / "briefing.toml").read_text(encoding="utf-8"))["title"]
+    assert "sent troops to Kazakhstan, not to Armenia" in title and "within hours" not in title  # true in every edition
+    assert flat(title).replace("\u00a0", " ") in first.replace("\u00a0", " ")
+    # editor 8: no meta sentence in the standfirst; the latest event, computed from the data, said when well before as_of
+    assert "This briefing sets" not in html_text and "everything else is sourced fact" not in html_text
+    latest = max(e["date"] for e in rows("events"))
+    assert len(latest) == 10
+    day = date.fromisoformat(latest)
+    assert f"The latest event we record is of {day.day} {MONTHS[day.month - 1]} {day.year}." in first
     assert "Built on" not in html_text
     summary = html_text.split("Summary", 1)[1].split("Contents", 1)[0]
     terms = re.findall(r"(Almost certainly|Likely|Roughly even chance|Unlikely):", summary)  # the codebook's labels
     assert 3 <= len(terms) <= 5
+    assert len(set(terms)) >= 3  # editor 4: calibrated, not one term throughout
     assert not re.search(r"(Almost certain|Even chance):", html_text)  # one term set
     # the first item is a fact (the contrast), with no confidence term; then the judgements
-    assert summary.index("The CSTO's answers differed in kind") < summary.index(terms[0] + ":")
-    assert "It matters because Pashinyan said in February 2024" in summary  # attributed and dated (fact C14)
-    assert "border question" in summary  # the border-demarcation judgement
+    assert summary.index("What differed was what the CSTO sent, not how fast") < summary.index(terms[0] + ":")
+    assert "It matters for the CSTO's standing as a mutual-defence pact, for Russia's role in the South Caucasus" in summary
+    assert "CSTO Secretariat's reading of the incursions as a border question" in summary  # editor 4: attributed
     assert "Roughly even chance: the CSTO acts when Russia is ready" in summary  # argued against: downgraded
-    assert "an inference by subtraction" in summary
+    assert "Armenia will remain a member in law through 2026" in summary  # editor 4: a horizon
 
 
 def test_house_style_in_the_core(html_text: str):
@@ -417,14 +440,28 @@ def test_review_findings_on_the_core(html_text: str, pdf_text: str):
     assert html_text.count("Lavrov") <= 2
     assert "chose Article 2 over Article 4 in May 2021" not in html_text
     assert "The other side's reading:" not in html_text
-    # editor: implications beyond Armenia
-    both("Beyond Armenia", html_text, pdf_text)
+    # editor 3: implications each in their own paragraph; the watch list led by Pankin's date, each item dated
+    both("What it means", html_text, pdf_text)
+    watch = html_text.split("What to watch", 1)[1]
+    assert watch.lstrip().startswith("From 1 January 2026:"), watch[:80]
+    assert "Likely: for the CSTO" in html_text and "Likely: for Russia" in html_text
+    assert "Roughly even chance: for the Central Asian members" in html_text
+    assert html_text.count("Moscow's stated position") == 0
+    # editor 9: no "the sources" as the actor of a sentence in the core
+    assert not re.search(r"\b[Tt]he sources (date|report|record)\b|in the sources\b|our sources", html_text)
+    # editor 5: a dated death toll and detentions in the Kazakhstan section
+    both("The official death toll rose from 164 on 9 January 2022 to 238", html_text, pdf_text)
+    both("detentions had reached about 12,000 by 12 January 2022", html_text, pdf_text)
     for who in ("for the CSTO, the two answers", "for Russia, the CSTO", "for the Central Asian members"):
         both(who, html_text, pdf_text)
     assert "stored source" not in html_text
 
 
 def test_timelines_draw_no_count_bars_and_label_every_mark(built: Path):
-    for name in ("kazakhstan-timeline",):  # Figure 3 still counts one September 2022 event it finds no room for
+    for name in ("kazakhstan-timeline", "armenia-timeline"):  # editor 13: no unexplained grey bar, every mark labelled
         svg = next((built / "figures").glob(f"figure*_{name}.svg")).read_text(encoding="utf-8")
-        assert "other events (bar height" not in svg, name  # no grey bars: every event drawn is labelled
+        assert "other events" not in svg, name  # no grey bars: every event drawn is labelled
+    kazakhstan = next((built / "figures").glob("figure*_kazakhstan-timeline.svg")).read_text(encoding="utf-8")
+    assert "state of emergency, 5 January to 19 January" in kazakhstan  # a span, not a point (facts A04, A09)
+    assert "State of emergency" not in kazakhstan
+    assert "Second request to Russia" in next((built / "figures").glob("figure*_armenia-timeline.svg")).read_text(encoding="utf-8")

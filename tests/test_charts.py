@@ -91,3 +91,46 @@ def test_part_to_whole_draws_only_the_lengths_the_data_give():
     assert any("D and E together: 1,580" == t.get_text() for t in ax.texts)
     with pytest.raises(ValueError):
         charts.part_to_whole_bar([("A", 3000)], 2030, "rest")
+
+
+def _leaders_and_boxes(fig):
+    """The leader lines (two-point grey lines) and the label boxes of a timeline's first panel, in display units."""
+    renderer = _draw(fig)
+    ax = fig.axes[0]
+    leaders = [ax.transData.transform(list(zip(charts.mdates.date2num(line.get_xdata()), line.get_ydata())))
+               for line in ax.lines if len(line.get_xdata()) == 2 and line.get_color() == "#999999"]
+    boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in ax.texts if t.get_text()]
+    return leaders, boxes
+
+
+def _segment_hits_box(p, q, box) -> bool:
+    return any(box.contains(*(p + (q - p) * f)) for f in [i / 200 for i in range(1, 200)])
+
+
+def test_no_leader_line_crosses_a_label_or_another_leader():
+    dense = pd.DataFrame([(datetime(2022, 1, 5, h), f"Event {h}", "decision") for h in (6, 12, 18, 22)]
+                         + [(datetime(2022, 1, 6, h), f"Next {h}", "appeal") for h in (2, 9, 15)],
+                         columns=["when", "label", "kind"])
+    fig = charts.timeline_chart([charts.Lane("", dense, datetime(2022, 1, 1), datetime(2022, 1, 21))], KINDS)
+    leaders, boxes = _leaders_and_boxes(fig)
+    assert len(leaders) == len(boxes) >= 4 and len(boxes) + fig.counted_events == len(dense)
+    for i, (p, q) in enumerate(leaders):
+        own = min(boxes, key=lambda b: min(abs(b.x0 - q[0]) + abs(b.y0 - q[1]), abs(b.x1 - q[0]) + abs(b.y1 - q[1]),
+                                           abs((b.x0 + b.x1) / 2 - q[0]) + abs((b.y0 + b.y1) / 2 - q[1])))
+        for box in boxes:
+            if box is not own:
+                assert not _segment_hits_box(p, q, box), f"leader {i} crosses a label"
+        for p2, q2 in leaders[i + 1:]:
+            if (p2 != p).any():
+                assert not charts._cross(tuple(p), tuple(q), tuple(p2), tuple(q2)), "two leaders cross"
+
+
+def test_a_span_is_shaded_and_explained():
+    start, end = datetime(2022, 1, 5, 1, 30), datetime(2022, 1, 19)
+    lane = charts.Lane("", events(1), datetime(2022, 1, 1), datetime(2022, 1, 21), spans=((start, end, "state of emergency", charts.BLACK),))
+    fig = charts.timeline_chart([lane], KINDS)
+    _draw(fig)
+    assert "state of emergency" in [t.get_text() for t in fig.legends[0].get_texts()]
+    shaded = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_width() > 10]
+    assert shaded, "the span is drawn"
+    assert fig.counted_events >= 1  # the unlabelled events of events() are counted, and the caption can say so

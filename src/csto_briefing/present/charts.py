@@ -37,12 +37,15 @@ def _style() -> None:
 class Lane:
     """One panel of a timeline: `events` has a column `when` (datetime), `label` (text; '' for none) and `kind`
     (a key of the chart's `kinds`); the panel shows [start, end]. Rows are drawn in the order given: the caller
-    sorts them (e.g. by date and order within the day) and puts the events whose labels matter first."""
+    sorts them (e.g. by date and order within the day) and puts the events whose labels matter first. `spans` are
+    periods drawn as a shaded band across the panel, each (start, end, legend text, colour): a state that lasted,
+    not a moment."""
 
     title: str
     events: pd.DataFrame
     start: datetime
     end: datetime
+    spans: tuple = ()
 
 
 def _unit(start: datetime, end: datetime) -> tuple[str, float]:
@@ -100,6 +103,51 @@ LABEL_SIZE = 7.5
 MARKER_IN = 0.1  # a marker's width in inches
 
 
+def _leader_hits(x0: float, cx: float, level: float, at: float, a: float, z: float, pad: float = 0.05) -> bool:
+    """Whether the leader from a marker at x0 (on the axis) to a label centred at cx on `level` passes through the
+    box [a, z] of a label on level `at` (same side, nearer the axis); a label is about 0.4 level units tall."""
+    reach = abs(level) * 0.78
+    f0, f1 = max(0.0, (abs(at) - 0.2) / reach), min(1.0, (abs(at) + 0.2) / reach)
+    if f0 >= 1.0:
+        return False
+    xs = (x0 + (cx - x0) * f0, x0 + (cx - x0) * f1)
+    return not (max(xs) < a - pad or min(xs) > z + pad)
+
+
+def _cross(p1: tuple, p2: tuple, q1: tuple, q2: tuple) -> bool:
+    """Whether segments p1-p2 and q1-q2 cross at a point inside both (touching at an end does not count)."""
+    def side(a, b, c):
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    d1, d2, d3, d4 = side(q1, q2, p1), side(q1, q2, p2), side(p1, p2, q1), side(p1, p2, q2)
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
+def _place(x: float, half: float, width_in: float, taken: dict, leaders: list) -> tuple[float, float, float] | None:
+    """Where a label of half-width `half` for a marker at x goes: (level, left, right), or None. Candidates nearest
+    the axis and nearest the marker first; a candidate is taken when its box overlaps no label of its level, its
+    leader line crosses no label nearer the axis, and no earlier leader line runs through its box."""
+    pad = 0.05
+    candidates = sorted(((abs(lvl) + 2 * abs(k), i, lvl, k) for i, lvl in enumerate(LEVELS) for k in (0, 0.5, -0.5, 1, -1)),
+                        key=lambda c: (c[0], c[1]))  # a straight leader two levels out before a slanted one
+    for _, _, level, k in candidates:
+        left = x - half + k * (2 * half + 0.1)
+        left = min(max(left, 0.0), width_in - 2 * half)  # keep the label inside the panel
+        right, cx = left + 2 * half, left + half
+        if k and not (left - pad <= x <= right + pad) and abs(cx - x) > 3 * half:
+            continue
+        if not all(right + pad < a or left - pad > z for a, z in taken[level]):
+            continue
+        if any(_leader_hits(x, cx, level, lvl, a, z) for lvl in taken if lvl * level > 0 and abs(lvl) < abs(level)
+               for a, z in taken[lvl]):
+            continue
+        if any(_leader_hits(x0, c0, lvl, level, left, right) for x0, c0, lvl in leaders if lvl * level > 0 and abs(lvl) > abs(level)):
+            continue
+        if any(lvl * level > 0 and _cross((x, 0.0), (cx, 0.78 * level), (x0, 0.0), (c0, 0.78 * lvl)) for x0, c0, lvl in leaders):
+            continue
+        return level, left, right
+    return None
+
+
 def _lane(ax, lane: Lane, kinds: dict[str, tuple[str, str, str]], width_in: float) -> tuple[set[str], int]:
     """Draw one lane; return the kinds drawn with a marker and the number of events shown as counts only."""
     ax.set_title(lane.title)
@@ -109,6 +157,7 @@ def _lane(ax, lane: Lane, kinds: dict[str, tuple[str, str, str]], width_in: floa
     inches_per_second = width_in / span
     shown = lane.events[[lane.start <= w <= lane.end for w in lane.events["when"]]]
     taken: dict[float, list[tuple[float, float]]] = {lvl: [] for lvl in LEVELS}
+    leaders: list[tuple[float, float, float]] = []  # (x from, x to, level): the leader lines drawn so far
     marked: set[str] = set()
     markers: list[tuple[float, float]] = []
     placed_labels: set[str] = set()
@@ -120,12 +169,9 @@ def _lane(ax, lane: Lane, kinds: dict[str, tuple[str, str, str]], width_in: floa
         level = None
         if label:
             half = (len(label) * 0.55 * LABEL_SIZE / 72 + 0.12) / 2
-            left, right = x - half, x + half
-            if left < 0:  # at an edge: keep the label inside the panel
-                left, right = 0.0, 2 * half
-            elif right > width_in:
-                left, right = width_in - 2 * half, width_in
-            level = next((lvl for lvl in LEVELS if all(right + 0.05 < a or left - 0.05 > z for a, z in taken[lvl])), None)
+            place = _place(x, half, width_in, taken, leaders)
+            if place is not None:
+                level, left, right = place
         y = None
         if level is not None and label not in placed_labels:
             # markers at the same moment are stacked on the side of their label (two at most), never drawn over
@@ -138,6 +184,7 @@ def _lane(ax, lane: Lane, kinds: dict[str, tuple[str, str, str]], width_in: floa
             counted[start] = counted.get(start, 0) + 1
             continue
         taken[level].append((left, right))
+        leaders.append((x, (left + right) / 2, level))
         placed_labels.add(label)
         markers.append((x, y))
         marker, colour, _ = kinds.get(row["kind"], ("o", GREY, row["kind"]))
@@ -148,6 +195,8 @@ def _lane(ax, lane: Lane, kinds: dict[str, tuple[str, str, str]], width_in: floa
                 markeredgewidth=0.6, linestyle="none")
         ax.annotate(label, (centre, level), ha="center", va="center", fontsize=LABEL_SIZE, parse_math=False,
                     bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="#cccccc", linewidth=0.5))
+    for start, end, _, colour in lane.spans:
+        ax.axvspan(max(start, lane.start), min(end, lane.end), color=colour, alpha=0.08, linewidth=0, zorder=0)
     if counted:
         top = max(counted.values())
         for start, n in counted.items():
@@ -162,11 +211,12 @@ def _lane(ax, lane: Lane, kinds: dict[str, tuple[str, str, str]], width_in: floa
 
 
 def timeline_chart(lanes: list[Lane], kinds: dict[str, tuple[str, str, str]], width: float = 7.2,
-                   lane_height: float = 2.5, count_label: str = "other events (bar height: number per time unit)") -> Figure:
+                   lane_height: float = 2.5, count_label: str = "other events (the taller the bar, the more events)") -> Figure:
     """A timeline in one or more lanes, each with its own time scale (hours, days, months or years, chosen from
     its span). Events with a label are drawn as a marker of their kind with the label placed where it overlaps
     no other; events without a label, or whose label finds no room, are counted per time unit and drawn as grey
-    bars on the axis, so that ten or a hundred times the events still read. `kinds` maps an event kind to
+    bars on the axis, so that ten or a hundred times the events still read (their number is the figure's
+    `counted_events`). No leader line crosses a label or another leader line. `kinds` maps an event kind to
     (marker, colour, legend text); the legend lists every kind drawn and the grey bars. Lanes with no event in
     their window are left out: a chart never shows an empty panel."""
     _style()
@@ -186,10 +236,13 @@ def timeline_chart(lanes: list[Lane], kinds: dict[str, tuple[str, str, str]], wi
                       markeredgecolor="white", label=kinds[k][2]) for k in kinds if k in marked]
     if "" in marked:
         handles.append(Line2D([], [], marker="o", color=GREY, linestyle="none", markersize=7, label="other kind"))
+    spans = {(text, colour) for lane in lanes for _, _, text, colour in lane.spans}
+    handles += [Patch(facecolor=colour, alpha=0.08, label=text) for text, colour in sorted(spans)]
     if counted:
         handles.append(Patch(facecolor=GREY, alpha=0.45, label=count_label))
     fig.subplots_adjust(bottom=0.1)
     _legend_below(fig, handles, ncol=min(4, len(handles)), fontsize=7.5, handletextpad=0.3, columnspacing=1.0)
+    fig.counted_events = counted  # how many events are shown only in the grey bars, for the caption to say so
     return fig
 
 
