@@ -116,6 +116,7 @@ def main() -> int:
     project = tmp / "project"  # for the preview: its own data/, notebooks/, build/ and report/
     shutil.copytree(ROOT / "data", project / "data")
     shutil.copytree(ROOT / "notebooks", project / "notebooks")
+    shutil.copy(ROOT / "briefing.toml", project / "briefing.toml")  # the title and desk
     preview_table = project / "data" / "commentary.csv"
 
     def stock() -> float:

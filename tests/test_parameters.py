@@ -261,3 +261,17 @@ def test_every_accepted_as_of_around_the_ends_and_the_appeals_builds(tmp_path: P
     build_editions(editions, report_dir=tmp_path / "report", build_dir=tmp_path / "build", pdf=False, log=lambda line: None)
     for day in accepted:
         assert (tmp_path / "report" / day.isoformat() / "briefing.html").is_file(), day
+
+
+def test_the_front_matter_file_missing_or_incomplete_is_one_line_naming_it(tmp_path: Path):
+    from csto_briefing.parameters import front_matter
+
+    with pytest.raises(ParameterError) as missing:
+        front_matter(tmp_path)
+    assert missing.value.lines == [f"{tmp_path / 'briefing.toml'}: cannot be read (No such file or directory); it holds "
+                                   "title, author, subtitle, keywords as TOML strings"]
+    (tmp_path / "briefing.toml").write_text('title = "A title"\nauthor = 3\n', encoding="utf-8")
+    with pytest.raises(ParameterError) as incomplete:
+        front_matter(tmp_path)
+    assert incomplete.value.lines == [f"{tmp_path / 'briefing.toml'}: author, subtitle, keywords: missing or not a string "
+                                      "(it holds title, author, subtitle, keywords)"]

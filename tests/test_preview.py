@@ -81,6 +81,7 @@ def served(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("preview")
     shutil.copytree(paths.DATA_DIR, root / "data")
     shutil.copytree(paths.NOTEBOOKS_DIR, root / "notebooks")
+    shutil.copy(paths.ROOT / "briefing.toml", root / "briefing.toml")  # a project: its data, notebooks, title and desk
     port = free_port()
     process = subprocess.Popen(["make", "-s", "preview", f"PORT={port}"], cwd=paths.ROOT, env={**os.environ, "CSTO_ROOT": str(root)},
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
