@@ -163,6 +163,46 @@ def test_value_labels_set_so_close_that_they_read_as_one(tmp_path: Path):
     assert [p.text for p in problems] == ["164 230"], lint.report(problems)
 
 
+NARROW_CELLS = ("consultations", "parliament's approval", "peacekeeping forces", "forces deployed")
+
+
+def _narrow_table(cell_css: str = "") -> str:
+    cells = "".join(f'<tr><td style="{cell_css}">{text}</td><td>Armenia asked, and the Council met.</td></tr>' for text in NARROW_CELLS)
+    return ('<table style="table-layout: fixed; width: 100%; border-collapse: collapse"><colgroup><col style="width: 16mm">'
+            f"<col></colgroup><tbody>{cells}</tbody></table>")
+
+
+@pytest.mark.parametrize("vocabulary", ["html", "pdf"])
+def test_a_word_broken_without_a_hyphen_in_a_narrow_cell(tmp_path: Path, vocabulary: str):
+    """overflow-wrap: anywhere breaks ordinary words mid-word ("consultation / s"): named, page and pieces, whether
+    the words are checked against the HTML or against the words the PDF sets inside its lines."""
+    body = _narrow_table("overflow-wrap: anywhere; hyphens: manual") + PARAGRAPH.replace("peacekeepers", "consultations parliament's peacekeeping")
+    html = f"<html><body>{body}</body></html>" if vocabulary == "html" else None
+    problems = lint.lint(make_pdf(tmp_path, body), TEST_BLOCK, rules=("word_split",), html=html)
+    assert problems and all(p.page == 1 for p in problems), lint.report(problems)
+    broken = {p.detail.split("'")[1] if '"' not in p.detail else p.detail.split('"')[1] for p in problems}
+    assert {"consultations", "peacekeeping"} <= broken, lint.report(problems)
+    assert not any("forces" in p.text for p in problems), lint.report(problems)  # a wrap between two words is fine
+
+
+def test_the_stylesheet_hyphenates_words_in_narrow_cells(tmp_path: Path):
+    """The briefing's cells break words at hyphenation points (hyphens: auto, lang en), never mid-word without a
+    hyphen; a date in a col.date column keeps its day and month on one line."""
+    cells = "".join(f"<tr><td>13 September 2022</td><td>{text}</td><td>x</td></tr>" for text in NARROW_CELLS)
+    table = ('<table class="data"><colgroup><col class="date"><col style="width: 5.2em"><col></colgroup>'
+             f"<thead><tr><th>Date</th><th>Asked for</th><th>Notes</th></tr></thead><tbody>{cells}</tbody></table>")
+    pdf = briefing_pdf(tmp_path, table)
+    problems = lint.lint(pdf, BLOCK, rules=("word_split", "outside_text_block", "overlapping_text"),
+                         html=f"<p>{' '.join(NARROW_CELLS)}</p>")
+    assert not problems, lint.report(problems)
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        text = doc.pages[0].extract_text()
+    assert "sulta\u2010" in text and "peace\u2010" in text, text  # hyphenated at the dictionary's points
+    assert "13 September" in text, text  # never "13 / September / 2022" on three lines
+
+
 # ---------- the briefing's stylesheet on pages made for it ----------
 
 def briefing_pdf(tmp_path: Path, body: str, name: str = "b.pdf") -> Path:
