@@ -326,3 +326,57 @@ def test_cells_are_labelled_by_their_header_and_charts_open_full_size():
     assert "within\u00a0hours</h1>" in html
     linked = '<figure class="chart"><a class="chart-full" href="figures/f.svg"><img src="x" alt="a"></a></figure>'
     assert screen_markup(linked) == linked  # a chart already in a link is left alone
+
+
+# ---------- typographic apostrophes and quotes (issue 12) ----------
+
+def test_straight_quotes_become_typographic_in_text_only():
+    from csto_briefing.pipeline.markup import typographic
+
+    html = ("<html><head><title>Armenia's appeals</title><style>a[href^=\"http\"]::after { content: 'x'; }</style></head>"
+            "<body><p title=\"it's\">The members' part in Armenia's appeals, 'outside interference' and \"effectively "
+            "declined\"; <code>it's</code> <a href=\"https://example.org/it's\">https://example.org/it's</a> "
+            "&#39;Shortly after midnight&#39; &quot;<em>no</em>&quot; in '22.</p><pre>don't</pre></body></html>")
+    out = typographic(html)
+    assert "<title>Armenia’s appeals</title>" in out
+    assert "content: 'x'" in out and 'a[href^="http"]' in out  # the stylesheet is not text
+    assert 'title="it\'s"' in out and 'href="https://example.org/it\'s"' in out  # nor are attributes
+    assert "<code>it's</code>" in out and "<pre>don't</pre>" in out  # nor code
+    assert ">https://example.org/it's</a>" in out  # nor an address shown as text
+    assert "The members’ part in Armenia’s appeals, ‘outside interference’ and “effectively declined”;" in out
+    assert "‘Shortly after midnight’ “<em>no</em>” in ’22." in out
+    plain = "<p>No quote at all.</p>"
+    assert typographic(plain) is plain
+
+
+STRAIGHT_BETWEEN_LETTERS = re.compile(r"[^\W\d_]'[^\W\d_]")
+
+
+def _reader_text(html: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["style", "script", "code", "pre", "head"]):
+        tag.decompose()
+    return re.sub(r"(?:https?://|www\.)\S+", " ", soup.body.get_text(" ") if soup.body else soup.get_text(" "))
+
+
+def test_the_briefing_sets_typographic_apostrophes(built: Path):
+    """No straight apostrophe between two letters in the reader text of the HTML ("Armenia's") or of the PDF."""
+    html = (built / "briefing.html").read_text(encoding="utf-8")
+    found = [m.group(0) for m in STRAIGHT_BETWEEN_LETTERS.finditer(_reader_text(html))]
+    assert not found, f"straight apostrophes in the HTML text: {found[:10]}"
+    assert "’" in _reader_text(html)
+    text = re.sub(r"(?:https?://|www\.)\S+", " ", " ".join(page.extract_text() for page in pypdf.PdfReader(built / "briefing.pdf").pages))
+    found = [text[max(0, m.start() - 20):m.end() + 20] for m in STRAIGHT_BETWEEN_LETTERS.finditer(text)]
+    assert not found, f"straight apostrophes in the PDF text: {found[:10]}"
+
+
+def test_running_title_is_the_whole_title_without_its_full_stop():
+    from csto_briefing.pipeline.export import running_title
+
+    assert running_title("The CSTO answered Kazakhstan within hours. Armenia's appeals brought no troops.") == \
+        "The CSTO answered Kazakhstan within hours. Armenia's appeals brought no troops"
+    long = "A first sentence about the alliance and its members, long enough to fill a line. " + "More words follow here. " * 4
+    assert running_title(long) == "A first sentence about the alliance and its members, long enough to fill a line"
+    assert running_title("word " * 40).endswith("\u2026") and len(running_title("word " * 40)) <= 91
