@@ -295,6 +295,20 @@ def test_pdf_links_to_the_html_beside_it_and_the_html_to_the_pdf(built: Path):
     assert "briefing.html" in uris
     html = (built / "briefing.html").read_text(encoding="utf-8")
     assert 'href="briefing.pdf"' in html
+    # the links read as words, not file names (editor's review 8)
+    first = pdf.pages[0].extract_text()
+    assert "Screen edition (HTML)" in first and "briefing.html" not in first
+    assert '<a href="briefing.pdf">Print edition (PDF)</a>' in html and ">briefing.html<" not in html
+
+
+def test_running_header_is_the_whole_title_without_a_full_stop(built: Path):
+    """Editor's review 17: not a fragment of the title ending in a full stop."""
+    from csto_briefing.parameters import DEFAULTS
+    from csto_briefing.pipeline.export import running_title
+
+    page = lint.load(built / "briefing.pdf")[1]
+    header = lint.text_of([c for c in page.chars if lint.in_header(page, c, BLOCK)], 500).replace("\u2019", "'")
+    assert header == running_title(DEFAULTS["title"]) and not header.endswith("."), header
 
 
 def test_one_typeface_embedded_in_every_weight(built: Path):
@@ -380,3 +394,13 @@ def test_running_title_is_the_whole_title_without_its_full_stop():
     long = "A first sentence about the alliance and its members, long enough to fill a line. " + "More words follow here. " * 4
     assert running_title(long) == "A first sentence about the alliance and its members, long enough to fill a line"
     assert running_title("word " * 40).endswith("\u2026") and len(running_title("word " * 40)) <= 91
+
+
+def test_chart_text_gets_typographic_apostrophes_but_not_its_styles():
+    from csto_briefing.pipeline.markup import typographic_svg
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><style>text { font-family: \'DejaVu Sans\'; }</style>'
+           '<text style="font-family: \'Briefing Sans\'">Tokayev\'s appeal</text><text>\'Border incident\'</text></svg>')
+    out = typographic_svg(svg)
+    assert "<text style=\"font-family: 'Briefing Sans'\">Tokayev’s appeal</text>" in out and ">‘Border incident’<" in out
+    assert "font-family: 'DejaVu Sans';" in out

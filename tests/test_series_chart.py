@@ -34,7 +34,10 @@ def test_series_chart_is_honest_and_legible(as_of: str):
         lo, hi = ax.get_ylim()
         assert hi > 1, f"{as_of}: an empty 0-1 panel"
         frame = ax.get_window_extent(renderer).expanded(1.02, 1.15)
-        boxes = [t.get_window_extent(renderer) for t in ax.texts]
+        boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() != "unit"]  # the unit sits above the frame
+        for unit in [t.get_window_extent(renderer) for t in ax.texts if t.get_gid() == "unit"]:
+            assert not unit.overlaps(ax.title.get_window_extent(renderer)), f"{as_of}: the unit runs into the title"
+            assert not any(unit.overlaps(box) for box in boxes), f"{as_of}: the unit runs into a value label"
         assert boxes, "no value labels"
         for i, box in enumerate(boxes):
             assert frame.contains(box.x0, box.y0) and frame.contains(box.x1, box.y1), f"{as_of}: a label leaves its panel"
@@ -104,7 +107,8 @@ def test_period_bar_lies_beneath_the_points_and_axes_name_their_unit():
     assert max(bar.get_zorder() for bar in bars) < min(point.get_zorder() for point in points)
     units = {m: set(b.figures[b.figures["measure"] == m]["unit"]) for m in MEASURES}
     for ax, m in zip(fig.axes, MEASURES):
-        assert ax.get_ylabel() in units[m], (ax.get_ylabel(), units[m])
+        named = [t.get_text() for t in ax.texts if t.get_gid() == "unit"]
+        assert len(named) == 1 and named[0] in units[m], (named, units[m])
     legend = " | ".join(t.get_text() for t in fig.legends[0].get_texts())
     assert "ringed: figure used in the text" in legend and "the briefing uses" not in legend
     assert "bar: dated only by its month or year" in legend

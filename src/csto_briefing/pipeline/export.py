@@ -50,6 +50,12 @@ def running_title(title: str, limit: int = RUNNING_TITLE_CHARS) -> str:
     return whole[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
+def _typographic_svg(value: str) -> str:
+    from .markup import typographic_svg
+
+    return typographic_svg(str(value))
+
+
 def _format_day(value: str) -> str:
     from ..present.formatting import fmt_date
 
@@ -86,6 +92,7 @@ class BriefingHTMLExporter(HTMLExporter):
         yield ("b64encode", _b64encode)
         yield ("format_day", _format_day)
         yield ("screen_markup", _screen_markup)
+        yield ("typographic_svg", _typographic_svg)
         yield ("heading_ids", heading_ids)
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]

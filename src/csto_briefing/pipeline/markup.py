@@ -61,7 +61,9 @@ def screen_markup(html: str) -> str:
 
 # ---------- typographic apostrophes and quotes ----------
 
-_SKIP = {"style", "script", "code", "pre", "kbd", "samp", "textarea", "svg", "math"}
+_SKIP = frozenset({"style", "script", "code", "pre", "kbd", "samp", "textarea", "svg", "math"})
+SVG_SKIP = _SKIP - {"svg"}  # inside a chart's own SVG: its <text> is reader text, its <style> and <defs> paths are not
+
 # a block boundary: a quote just after it opens
 _BLOCKS = {"p", "li", "td", "th", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "caption", "figcaption",
            "dt", "dd", "br", "section", "nav", "header", "footer", "main", "body", "title", "tr", "table", "ul", "ol"}
@@ -89,10 +91,10 @@ def _curl(text: str, before: str) -> str:
     return "".join(out)
 
 
-def typographic(html: str) -> str:
+def typographic(html: str, skip_elements: frozenset[str] | set[str] = _SKIP) -> str:
     """Curly apostrophes and quotes (’ ‘ ’ “ ”) in the reader text of an HTML document: text nodes only, never in a
     tag or its attributes, a comment, <style>, <script>, <code>, <pre>, or an address (https://...). Everything else
-    is left byte for byte."""
+    is left byte for byte. For an SVG document (a chart's text), pass skip_elements=SVG_SKIP."""
     if "'" not in html and '"' not in html and "&#39;" not in html and "&quot;" not in html:
         return html
     pieces = _PIECES.split(html)
@@ -103,7 +105,7 @@ def typographic(html: str) -> str:
             tag = _TAG.match(piece)
             if tag:
                 closing, name, self_closing = tag.group(1), tag.group(2).lower(), tag.group(3)
-                if name in _SKIP and not self_closing:
+                if name in skip_elements and not self_closing:
                     if closing:
                         if name in skip:
                             del skip[len(skip) - 1 - skip[::-1].index(name):]
@@ -127,3 +129,8 @@ def typographic(html: str) -> str:
         pieces[n] = "".join(parts)
         before = text[-1]
     return "".join(pieces)
+
+
+def typographic_svg(svg: str) -> str:
+    """A chart's SVG with typographic apostrophes and quotes in its text (matplotlib writes text as <text>)."""
+    return typographic(svg, SVG_SKIP)

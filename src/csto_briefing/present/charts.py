@@ -278,7 +278,7 @@ def series_chart(figures: pd.DataFrame, measures: dict[str, str], used: set[str]
         series["_start"] = [datetime.combine(asof.period_start(v), datetime.min.time()) for v in series["reported_on"]]
         series["_end"] = [datetime.combine(asof.period_end(v), datetime.min.time()) for v in series["reported_on"]]
         series = series.sort_values(["_start", "_end"])
-        ax.set_title(title, fontsize=9, pad=10)
+        ax.set_title(title, fontsize=9, pad=17)  # the unit's line between the title and the axis
         texts, points, segments, fixed = [], [], [], []
         for _, row in series.iterrows():
             is_used = row["figure_id"] in used
@@ -333,8 +333,10 @@ def series_chart(figures: pd.DataFrame, measures: dict[str, str], used: set[str]
         high = max([series["value"].max()] + [v for v, _ in levels])
         ax.set_ylim(0, high * 1.45 if high else 1)
         units = series["unit"].dropna().astype(str) if "unit" in series else pd.Series(dtype=str)
-        if not units.empty:
-            ax.set_ylabel(units.mode().iloc[0], fontsize=7.5, labelpad=2)
+        if not units.empty:  # the unit, read level above the axis's top (rotated text reads badly at this size)
+            ax.annotate(units.mode().iloc[0], (0, 1), xycoords="axes fraction", xytext=(0, 4), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=7.5, color=style.CHART_INK, parse_math=False,
+                        annotation_clip=False, gid="unit")
         ax.yaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
         placed.append((ax, texts, points, segments, fixed))
