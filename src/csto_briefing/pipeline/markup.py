@@ -66,7 +66,8 @@ SVG_SKIP = _SKIP - {"svg"}  # inside a chart's own SVG: its <text> is reader tex
 
 # a block boundary: a quote just after it opens
 _BLOCKS = {"p", "li", "td", "th", "div", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "caption", "figcaption",
-           "dt", "dd", "br", "section", "nav", "header", "footer", "main", "body", "title", "tr", "table", "ul", "ol"}
+           "dt", "dd", "br", "section", "nav", "header", "footer", "main", "body", "title", "tr", "table", "ul", "ol",
+           "text", "g"}  # text, g: each label of a chart (SVG) stands alone
 _PIECES = re.compile(r"(<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[^>]*>)", re.S)
 _TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)\s*>", re.S)
 _URL = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+", re.I)
