@@ -404,3 +404,22 @@ def test_chart_text_gets_typographic_apostrophes_but_not_its_styles():
     out = typographic_svg(svg)
     assert "<text style=\"font-family: 'Briefing Sans'\">Tokayev’s appeal</text>" in out and ">‘Border incident’<" in out
     assert "font-family: 'DejaVu Sans';" in out
+
+
+def test_a_long_contents_entry_keeps_its_leader_and_page_number_with_its_last_word(tmp_path: Path):
+    """Editor's review 8: "2. Armenia's appeals and the CSTO's answers" filled its column and the dot leader with the
+    page number wrapped onto a line of its own."""
+    import pdfplumber
+
+    entries = ["Kazakhstan, January 2022", "Armenia’s appeals and the CSTO’s answers", "Why the answers differed",
+               "What it means and what to watch, and the indicators to follow in 2026"]
+    items = "".join(f'<li><a href="#s{i}"><span class="toc-number">{i}.</span> {t}</a></li>' for i, t in enumerate(entries, 1))
+    body = (f'<nav class="toc"><h2 class="toc-title">Contents</h2><ul>{items}</ul></nav>'
+            + "".join(f'<h2 id="s{i}">{t}</h2>' for i, t in enumerate(entries, 1)))
+    with pdfplumber.open(briefing_pdf(tmp_path, body)) as pdf:
+        page = pdf.pages[0]
+        lines = [line for half in (page.crop((0, 0, page.width / 2, page.height)), page.crop((page.width / 2, 0, page.width, page.height)))
+                 for line in half.extract_text().splitlines()]  # the two columns, each on its own
+    alone = [line for line in lines if re.fullmatch(r"[.\s]*\.{3,}[.\s]*\d+", line.strip())]
+    assert not alone, lines
+    assert any(re.search(r"answers\s*\.{3,}\s*1$", line) for line in lines), lines
