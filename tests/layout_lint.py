@@ -17,6 +17,10 @@ Rules
   one ("164 230"); text drawn over text is overlapping_text.
 - chart_axes: a chart with an empty panel (matplotlib's default 0-1 axis: ticks 0.0 0.2 ... 1.0) or a
   tick label repeated along one axis.
+- word_split: a word broken at a line end without a hyphen inside a table cell, a paragraph, a list item or a
+  caption ("consultation / s", "parliament' / s", "peacekeepi / ng"): the line ends in letters, the next line of
+  the same element starts lowercase, and the two pieces joined make a word of the document's text (the HTML beside
+  the PDF, or else the words the PDF sets inside its lines) while one of them alone is not one.
 """
 
 from __future__ import annotations
@@ -83,12 +87,14 @@ class Page:
     parents: dict[int, int] = field(default_factory=dict)  # caption mcid -> id of its table/figure parent element
     parent_mcids: dict[int, set[int]] = field(default_factory=dict)  # parent element id -> its mcids on this page
     tables: list[dict] = field(default_factory=list)  # each table's part on this page: caption (bool), rows (mcid sets)
+    blocks: dict[int, int] = field(default_factory=dict)  # mcid -> id of its block element (cell, paragraph, item, caption)
 
     def kind(self, char: dict) -> tuple[str, ...]:
         return self.kinds.get(char.get("mcid"), ())
 
 
 HEADINGS = {"H1", "H2", "H3", "H4", "H5", "H6"}
+BLOCKS = {"TD", "TH", "P", "LI", "LBody", "Caption", "BlockQuote"} | HEADINGS
 TOLERANCE = 0.75  # points: rounding in glyph boxes
 
 
@@ -103,21 +109,25 @@ def load(pdf_path: Path) -> list[Page]:
                         [c for c in p.chars if c["text"].strip()], list(p.rects) + list(p.curves) + list(p.lines))
             counter = iter(range(10**9))
 
-            def walk(node, path, container, owner, page=page, counter=counter):
-                """owner: for text inside a caption, the table or figure element the caption belongs to."""
+            def walk(node, path, container, owner, block=-1, page=page, counter=counter):
+                """owner: for text inside a caption, the table or figure element the caption belongs to; block: the
+                nearest block element (a cell, paragraph, list item, caption, heading) around the text."""
                 kind = node.get("type")
                 here = path + (kind,)
                 node_id = next(counter)
                 if kind == "Caption":
                     owner = container
+                if kind in BLOCKS:
+                    block = node_id
                 mcids = list(node.get("mcids") or [])
                 for m in mcids:
                     page.kinds[m] = here
+                    page.blocks[m] = block
                     if owner is not None:
                         page.parents[m] = owner
                 inner = node_id if kind in ("Table", "NonStruct", "Div", "Figure") else container
                 for child in node.get("children") or []:
-                    mcids += walk(child, here, inner, owner, page, counter)
+                    mcids += walk(child, here, inner, owner, block, page, counter)
                 page.parent_mcids[node_id] = set(mcids)
                 return mcids
 
@@ -455,16 +465,85 @@ def labels_run_together(page: Page, min_gap_em: float = 0.75) -> list[Problem]:
     return problems
 
 
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*['’]?")  # letters, with apostrophes inside ("parliament's")
+HYPHENS = "-\u2010\u2011\u00ad"
+OPENING, CLOSING = "([\"“‘«", ")].,;:!?\"”’»"
+APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
+
+
+def words_of(text: str) -> set[str]:
+    """The words of a text, lowercase, apostrophes straight: the vocabulary word_split checks joined pieces against."""
+    return {w.lower().translate(APOSTROPHES).rstrip("'") for w in WORD.findall(text)}
+
+
+def html_words(html: str) -> set[str]:
+    """The words of an HTML document's text (not its <style>, <script> or attributes)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["style", "script", "head"]):
+        tag.decompose()
+    return words_of(soup.get_text(" "))
+
+
+def block_lines(page: Page) -> list[list[list[dict]]]:
+    """The lines of each block element of the page (a cell, a paragraph, a list item, a caption), top to bottom."""
+    groups: dict[int, list[dict]] = defaultdict(list)
+    for c in page.chars:
+        block = page.blocks.get(c.get("mcid"), -1)
+        if block != -1:
+            groups[block].append(c)
+    return [lines_of(chars) for chars in groups.values()]
+
+
+def inner_words(pages: list[Page]) -> set[str]:
+    """Words the PDF sets inside its lines (never the first or last word of a line, which may be a piece)."""
+    found: set[str] = set()
+    for page in pages:
+        for lines in block_lines(page):
+            for line in lines:
+                found |= words_of(" ".join(text_of(line, 10**6).split()[1:-1]))
+    return found
+
+
+def word_split(page: Page, vocabulary: set[str]) -> list[Problem]:
+    """A word broken over two lines of one block element without a hyphen: "consultation" / "s"."""
+    problems = []
+    for lines in block_lines(page):
+        for first, second in zip(lines, lines[1:]):
+            end, start = text_of(first, 10**6).split(), text_of(second, 10**6).split()
+            if not end or not start or end[-1][-1] in HYPHENS:
+                continue
+            a, b = end[-1].lstrip(OPENING), start[0].rstrip(CLOSING)
+            if not WORD.fullmatch(a) or not WORD.fullmatch(b):
+                continue  # a number, punctuation at the break, or an address (broken anywhere on purpose)
+            if not b[0].islower() and b[0] not in "'’":
+                continue
+            joined = (a + b).lower().translate(APOSTROPHES).rstrip("'")
+            pieces = {a.lower().translate(APOSTROPHES).rstrip("'"), b.lower().translate(APOSTROPHES).rstrip("'")}
+            if joined in vocabulary and not pieces <= vocabulary:
+                problems.append(Problem("word_split", page.number, f"{a} / {b}",
+                                        f"{a + b!r} broken at a line end without a hyphen"))
+    return problems
+
+
 RULES = ("outside_text_block", "overlapping_text", "stranded_heading", "running_header_footer", "chart_size", "chart_axes",
-         "lone_table_row", "labels_run_together")
+         "lone_table_row", "labels_run_together", "word_split")
 
 
-def lint(pdf_path: Path, block: TextBlock, header: str | None = None, rules=RULES) -> list[Problem]:
-    """Every problem of every page; header: a regular expression the running header must match."""
+def lint(pdf_path: Path, block: TextBlock, header: str | None = None, rules=RULES, html: str | None = None) -> list[Problem]:
+    """Every problem of every page; header: a regular expression the running header must match; html: the HTML the
+    PDF was made from (word_split's vocabulary), by default the .html file beside the PDF if there is one."""
     header_re = re.compile(header) if header else None
     footer_re = re.compile(r"page \d+ of \d+|as of")
     problems: list[Problem] = []
     pages = load(pdf_path)
+    vocabulary: set[str] = set()
+    if "word_split" in rules:
+        beside = Path(pdf_path).with_suffix(".html")
+        if html is None and beside.is_file():
+            html = beside.read_text(encoding="utf-8")
+        vocabulary = html_words(html) if html is not None else inner_words(pages)
     for page in pages:
         if "outside_text_block" in rules:
             problems += outside_text_block(page, block, header_re, footer_re)
@@ -480,6 +559,8 @@ def lint(pdf_path: Path, block: TextBlock, header: str | None = None, rules=RULE
             problems += chart_axes(page)
         if "labels_run_together" in rules:
             problems += labels_run_together(page)
+        if "word_split" in rules:
+            problems += word_split(page, vocabulary)
     if "lone_table_row" in rules:
         problems += lone_table_row(pages)
     return sorted(problems, key=lambda p: p.page)

@@ -43,14 +43,19 @@ class _Visible(HTMLParser):
             self.parts.append(data)
 
 
+def straight(text: str) -> str:
+    """Apostrophes straight: the built text sets typographic ones (’ ‘), the expected strings here write '."""
+    return text.replace("\u2019", "'").replace("\u2018", "'")
+
+
 def visible(html: str) -> str:
     parser = _Visible()
     parser.feed(html)
-    return re.sub(r"\s+", " ", " ".join(parser.parts))
+    return straight(re.sub(r"\s+", " ", " ".join(parser.parts)))
 
 
 def pdf_text(path: Path) -> str:
-    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages))
+    return straight(re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages)))
 
 
 def without_urls(text: str) -> str:

@@ -58,7 +58,9 @@ class _Text(HTMLParser):
 
 
 def flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).replace("\u00ad", "")
+    """Whitespace as single spaces, no soft hyphens, and apostrophes straight (the built text sets typographic ones,
+    ’ and ‘, which the expected strings here write as ')."""
+    return re.sub(r"\s+", " ", text).replace("\u00ad", "").replace("\u2019", "'").replace("\u2018", "'")
 
 
 def text_of(html: str) -> str:

@@ -28,7 +28,7 @@ def pdf(built: Path) -> pypdf.PdfReader:
 
 @pytest.fixture(scope="module")
 def pdf_text(pdf: pypdf.PdfReader) -> str:
-    return "\n".join(page.extract_text() for page in pdf.pages)
+    return "\n".join(page.extract_text() for page in pdf.pages).replace("\u2019", "'").replace("\u2018", "'")  # apostrophes straight
 
 
 def test_outputs_are_written(built: Path):

@@ -163,6 +163,46 @@ def test_value_labels_set_so_close_that_they_read_as_one(tmp_path: Path):
     assert [p.text for p in problems] == ["164 230"], lint.report(problems)
 
 
+NARROW_CELLS = ("consultations", "parliament's approval", "peacekeeping forces", "forces deployed")
+
+
+def _narrow_table(cell_css: str = "") -> str:
+    cells = "".join(f'<tr><td style="{cell_css}">{text}</td><td>Armenia asked, and the Council met.</td></tr>' for text in NARROW_CELLS)
+    return ('<table style="table-layout: fixed; width: 100%; border-collapse: collapse"><colgroup><col style="width: 16mm">'
+            f"<col></colgroup><tbody>{cells}</tbody></table>")
+
+
+@pytest.mark.parametrize("vocabulary", ["html", "pdf"])
+def test_a_word_broken_without_a_hyphen_in_a_narrow_cell(tmp_path: Path, vocabulary: str):
+    """overflow-wrap: anywhere breaks ordinary words mid-word ("consultation / s"): named, page and pieces, whether
+    the words are checked against the HTML or against the words the PDF sets inside its lines."""
+    body = _narrow_table("overflow-wrap: anywhere; hyphens: manual") + PARAGRAPH.replace("peacekeepers", "consultations parliament's peacekeeping")
+    html = f"<html><body>{body}</body></html>" if vocabulary == "html" else None
+    problems = lint.lint(make_pdf(tmp_path, body), TEST_BLOCK, rules=("word_split",), html=html)
+    assert problems and all(p.page == 1 for p in problems), lint.report(problems)
+    broken = {p.detail.split("'")[1] if '"' not in p.detail else p.detail.split('"')[1] for p in problems}
+    assert {"consultations", "peacekeeping"} <= broken, lint.report(problems)
+    assert not any("forces" in p.text for p in problems), lint.report(problems)  # a wrap between two words is fine
+
+
+def test_the_stylesheet_hyphenates_words_in_narrow_cells(tmp_path: Path):
+    """The briefing's cells break words at hyphenation points (hyphens: auto, lang en), never mid-word without a
+    hyphen; a date in a col.date column keeps its day and month on one line."""
+    cells = "".join(f"<tr><td>13 September 2022</td><td>{text}</td><td>x</td></tr>" for text in NARROW_CELLS)
+    table = ('<table class="data"><colgroup><col class="date"><col style="width: 5.2em"><col></colgroup>'
+             f"<thead><tr><th>Date</th><th>Asked for</th><th>Notes</th></tr></thead><tbody>{cells}</tbody></table>")
+    pdf = briefing_pdf(tmp_path, table)
+    problems = lint.lint(pdf, BLOCK, rules=("word_split", "outside_text_block", "overlapping_text"),
+                         html=f"<p>{' '.join(NARROW_CELLS)}</p>")
+    assert not problems, lint.report(problems)
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as doc:
+        text = doc.pages[0].extract_text()
+    assert "sulta\u2010" in text and "peace\u2010" in text, text  # hyphenated at the dictionary's points
+    assert "13 September" in text, text  # never "13 / September / 2022" on three lines
+
+
 # ---------- the briefing's stylesheet on pages made for it ----------
 
 def briefing_pdf(tmp_path: Path, body: str, name: str = "b.pdf") -> Path:
@@ -255,6 +295,20 @@ def test_pdf_links_to_the_html_beside_it_and_the_html_to_the_pdf(built: Path):
     assert "briefing.html" in uris
     html = (built / "briefing.html").read_text(encoding="utf-8")
     assert 'href="briefing.pdf"' in html
+    # the links read as words, not file names (editor's review 8)
+    first = pdf.pages[0].extract_text()
+    assert "Screen edition (HTML)" in first and "briefing.html" not in first
+    assert '<a href="briefing.pdf">Print edition (PDF)</a>' in html and ">briefing.html<" not in html
+
+
+def test_running_header_is_the_whole_title_without_a_full_stop(built: Path):
+    """Editor's review 17: not a fragment of the title ending in a full stop."""
+    from csto_briefing.parameters import DEFAULTS
+    from csto_briefing.pipeline.export import running_title
+
+    page = lint.load(built / "briefing.pdf")[1]
+    header = lint.text_of([c for c in page.chars if lint.in_header(page, c, BLOCK)], 500).replace("\u2019", "'")
+    assert header == running_title(DEFAULTS["title"]) and not header.endswith("."), header
 
 
 def test_one_typeface_embedded_in_every_weight(built: Path):
@@ -286,3 +340,86 @@ def test_cells_are_labelled_by_their_header_and_charts_open_full_size():
     assert "within\u00a0hours</h1>" in html
     linked = '<figure class="chart"><a class="chart-full" href="figures/f.svg"><img src="x" alt="a"></a></figure>'
     assert screen_markup(linked) == linked  # a chart already in a link is left alone
+
+
+# ---------- typographic apostrophes and quotes (issue 12) ----------
+
+def test_straight_quotes_become_typographic_in_text_only():
+    from csto_briefing.pipeline.markup import typographic
+
+    html = ("<html><head><title>Armenia's appeals</title><style>a[href^=\"http\"]::after { content: 'x'; }</style></head>"
+            "<body><p title=\"it's\">The members' part in Armenia's appeals, 'outside interference' and \"effectively "
+            "declined\"; <code>it's</code> <a href=\"https://example.org/it's\">https://example.org/it's</a> "
+            "&#39;Shortly after midnight&#39; &quot;<em>no</em>&quot; in '22.</p><pre>don't</pre></body></html>")
+    out = typographic(html)
+    assert "<title>Armenia’s appeals</title>" in out
+    assert "content: 'x'" in out and 'a[href^="http"]' in out  # the stylesheet is not text
+    assert 'title="it\'s"' in out and 'href="https://example.org/it\'s"' in out  # nor are attributes
+    assert "<code>it's</code>" in out and "<pre>don't</pre>" in out  # nor code
+    assert ">https://example.org/it's</a>" in out  # nor an address shown as text
+    assert "The members’ part in Armenia’s appeals, ‘outside interference’ and “effectively declined”;" in out
+    assert "‘Shortly after midnight’ “<em>no</em>” in ’22." in out
+    plain = "<p>No quote at all.</p>"
+    assert typographic(plain) is plain
+
+
+STRAIGHT_BETWEEN_LETTERS = re.compile(r"[^\W\d_]'[^\W\d_]")
+
+
+def _reader_text(html: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["style", "script", "code", "pre", "head"]):
+        tag.decompose()
+    return re.sub(r"(?:https?://|www\.)\S+", " ", soup.body.get_text(" ") if soup.body else soup.get_text(" "))
+
+
+def test_the_briefing_sets_typographic_apostrophes(built: Path):
+    """No straight apostrophe between two letters in the reader text of the HTML ("Armenia's") or of the PDF."""
+    html = (built / "briefing.html").read_text(encoding="utf-8")
+    found = [m.group(0) for m in STRAIGHT_BETWEEN_LETTERS.finditer(_reader_text(html))]
+    assert not found, f"straight apostrophes in the HTML text: {found[:10]}"
+    assert "’" in _reader_text(html)
+    text = re.sub(r"(?:https?://|www\.)\S+", " ", " ".join(page.extract_text() for page in pypdf.PdfReader(built / "briefing.pdf").pages))
+    found = [text[max(0, m.start() - 20):m.end() + 20] for m in STRAIGHT_BETWEEN_LETTERS.finditer(text)]
+    assert not found, f"straight apostrophes in the PDF text: {found[:10]}"
+
+
+def test_running_title_is_the_whole_title_without_its_full_stop():
+    from csto_briefing.pipeline.export import running_title
+
+    assert running_title("The CSTO answered Kazakhstan within hours. Armenia's appeals brought no troops.") == \
+        "The CSTO answered Kazakhstan within hours. Armenia's appeals brought no troops"
+    long = "A first sentence about the alliance and its members, long enough to fill a line. " + "More words follow here. " * 4
+    assert running_title(long) == "A first sentence about the alliance and its members, long enough to fill a line"
+    assert running_title("word " * 40).endswith("\u2026") and len(running_title("word " * 40)) <= 91
+
+
+def test_chart_text_gets_typographic_apostrophes_but_not_its_styles():
+    from csto_briefing.pipeline.markup import typographic_svg
+
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg"><style>text { font-family: \'DejaVu Sans\'; }</style>'
+           '<text style="font-family: \'Briefing Sans\'">Tokayev\'s appeal</text><text>\'Border incident\'</text></svg>')
+    out = typographic_svg(svg)
+    assert "<text style=\"font-family: 'Briefing Sans'\">Tokayev’s appeal</text>" in out and ">‘Border incident’<" in out
+    assert "font-family: 'DejaVu Sans';" in out
+
+
+def test_a_long_contents_entry_keeps_its_leader_and_page_number_with_its_last_word(tmp_path: Path):
+    """Editor's review 8: "2. Armenia's appeals and the CSTO's answers" filled its column and the dot leader with the
+    page number wrapped onto a line of its own."""
+    import pdfplumber
+
+    entries = ["Kazakhstan, January 2022", "Armenia’s appeals and the CSTO’s answers", "Why the answers differed",
+               "What it means and what to watch, and the indicators to follow in 2026"]
+    items = "".join(f'<li><a href="#s{i}"><span class="toc-number">{i}.</span> {t}</a></li>' for i, t in enumerate(entries, 1))
+    body = (f'<nav class="toc"><h2 class="toc-title">Contents</h2><ul>{items}</ul></nav>'
+            + "".join(f'<h2 id="s{i}">{t}</h2>' for i, t in enumerate(entries, 1)))
+    with pdfplumber.open(briefing_pdf(tmp_path, body)) as pdf:
+        page = pdf.pages[0]
+        lines = [line for half in (page.crop((0, 0, page.width / 2, page.height)), page.crop((page.width / 2, 0, page.width, page.height)))
+                 for line in half.extract_text().splitlines()]  # the two columns, each on its own
+    alone = [line for line in lines if re.fullmatch(r"[.\s]*\.{3,}[.\s]*\d+", line.strip())]
+    assert not alone, lines
+    assert any(re.search(r"answers\s*\.{3,}\s*1$", line) for line in lines), lines

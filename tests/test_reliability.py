@@ -198,7 +198,7 @@ def test_hostile_text_is_shown_literally_in_the_html(hostile_build):
     report, _, _ = hostile_build
     parser = _Markup()
     parser.feed((report / "briefing.html").read_text(encoding="utf-8"))
-    text = "".join(parser.text)
+    text = straight("".join(parser.text))
     for payload in PAYLOADS.values():
         assert payload in text
     assert "script" not in parser.tags
@@ -210,14 +210,21 @@ def test_hostile_text_is_shown_literally_in_the_html(hostile_build):
     assert "49" not in text.split("{{ 7*7 }}")[0][-5:]
 
 
+def straight(text: str) -> str:
+    """Quotes straight: the built text sets typographic apostrophes and quotes (’ ‘ “ ”) in what the data says."""
+    return text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+
+
 def _body_text(pdf: pypdf.PdfReader) -> str:
-    """The pages' text without the running header and footer, so that text running across pages reads on."""
+    """The pages' text without the running header and footer, so that text running across pages reads on; apostrophes
+    straight."""
     from csto_briefing.parameters import DEFAULTS
+    from csto_briefing.pipeline.export import running_title
 
     title = DEFAULTS["title"]
-    short = title.split(". ")[0] + "."  # the running header: the title's first sentence (briefing template)
+    short = running_title(title)  # the running header: the whole title without its full stop (export.py)
     running = re.compile(rf"^(page \d+ of \d+|Information as of .*|{re.escape(title)}|{re.escape(short)}( · .*)?)$")
-    lines = [line for page in pdf.pages for line in page.extract_text().splitlines()]
+    lines = [straight(line) for page in pdf.pages for line in page.extract_text().splitlines()]
     return "\n".join(line for line in lines if not running.match(line.strip()))
 
 

@@ -6,6 +6,7 @@ the HTML opens offline as one file, with its charts embedded."""
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,35 @@ def _screen_markup(value: str) -> str:
     from .markup import screen_markup
 
     return screen_markup(value)
+
+
+RUNNING_TITLE_CHARS = 90  # what the running header's line holds at 8 pt beside an edition's name
+
+
+def running_title(title: str, limit: int = RUNNING_TITLE_CHARS) -> str:
+    """The running header's title: the whole title without its closing full stop; a title too long for the header's
+    line is cut after its last whole sentence that fits (again without the full stop), or at its last whole word with
+    an ellipsis. The words come from the parameters, never from here."""
+    text = " ".join(title.split())
+    whole = text[:-1] if text.endswith(".") and not text.endswith("...") else text
+    if len(whole) <= limit:
+        return whole
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    kept = ""
+    for sentence in sentences:
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate.rstrip(".")) > limit:
+            break
+        kept = candidate
+    if kept:
+        return kept.rstrip(".")
+    return whole[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+
+
+def _typographic_svg(value: str) -> str:
+    from .markup import typographic_svg
+
+    return typographic_svg(str(value))
 
 
 def _format_day(value: str) -> str:
@@ -62,6 +92,7 @@ class BriefingHTMLExporter(HTMLExporter):
         yield ("b64encode", _b64encode)
         yield ("format_day", _format_day)
         yield ("screen_markup", _screen_markup)
+        yield ("typographic_svg", _typographic_svg)
         yield ("heading_ids", heading_ids)
 
     def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
@@ -71,7 +102,11 @@ class BriefingHTMLExporter(HTMLExporter):
         resources.setdefault("briefing_as_of", meta.get("as_of_text", ""))
         resources.setdefault("briefing_meta", {k: str(meta.get(k, "")) for k in ("author", "subject", "keywords", "created", "modified")})
         resources["briefing_meta"].setdefault("edition", str(meta.get("parameters", {}).get("edition") or ""))
-        return super().from_notebook_node(nb, resources, **kw)
+        resources["briefing_meta"].setdefault("short_title", str(meta.get("short_title") or running_title(resources["briefing_title"])))
+        body, resources = super().from_notebook_node(nb, resources, **kw)
+        from .markup import typographic
+
+        return typographic(body), resources
 
 
 def export_html(nb, pdf: bool = False) -> tuple[str, dict]:

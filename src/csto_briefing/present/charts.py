@@ -306,13 +306,17 @@ def _day_precision(value: str) -> bool:
 
 
 def series_chart(figures: pd.DataFrame, measures: dict[str, str], used: set[str] | frozenset[str] = frozenset(),
-                 status_labels: dict[str, str] | None = None) -> Figure | None:
+                 status_labels: dict[str, str] | None = None,
+                 references: dict[str, list[tuple[float, str]]] | None = None) -> Figure | None:
     """Small multiples: each measure's reported values over time, every value at the date it was reported, none
     averaged. Only measures with at least one value get a panel; None when no measure has any (say so instead).
     A value reported with only a month or year is drawn as a bar across that whole period, not at a day the data
     does not give. Every mark is explained: its status by its shape and colour (legend), the figures the briefing
-    uses (`used`: figure ids) by a black ring and a bold label, a period by its bar (legend). Value labels keep a
-    clear gap from each other, from every marker and from the panel's frame."""
+    uses (`used`: figure ids) by a black ring and a bold label, a period by its bar (legend), drawn beneath the points it
+    spans. Each value label sits beside its own point, clear of other labels, markers, bars and the frame; one that must
+    stand further off is tied to its point by a thin leader. The y axis names the series' unit (the figures' `unit`).
+    references: {measure: [(value, label)]}, a level that is not a report of the series (a nominal size beside the
+    force sent): a dashed line across the panel, labelled, never a point of the series."""
     _style()
     present = [(m, t) for m, t in measures.items() if (figures["measure"] == m).any()]
     if not present:
@@ -327,8 +331,8 @@ def series_chart(figures: pd.DataFrame, measures: dict[str, str], used: set[str]
         series["_start"] = [datetime.combine(asof.period_start(v), datetime.min.time()) for v in series["reported_on"]]
         series["_end"] = [datetime.combine(asof.period_end(v), datetime.min.time()) for v in series["reported_on"]]
         series = series.sort_values(["_start", "_end"])
-        ax.set_title(title, fontsize=9, pad=10)
-        texts, points = [], []
+        ax.set_title(title, fontsize=9, pad=17)  # the unit's line between the title and the axis
+        texts, points, segments, fixed = [], [], [], []
         for _, row in series.iterrows():
             is_used = row["figure_id"] in used
             colour, marker, _ = SERIES_STYLE.get(row["status"], (GREY, "o", row["status"]))
@@ -345,11 +349,14 @@ def series_chart(figures: pd.DataFrame, measures: dict[str, str], used: set[str]
             else:  # known only to the month or year: a bar across the period, labelled with it
                 any_period = True
                 x = row["_start"] + (row["_end"] - row["_start"]) / 2
-                ax.plot([row["_start"], row["_end"]], [row["value"]] * 2, color=colour, linewidth=3,
-                        solid_capstyle="butt", zorder=3, path_effects=ring)
+                ring = [patheffects.withStroke(linewidth=4, foreground="black")] if is_used else None
+                # beneath the day-dated points it spans (zorder 2 < 3), thin enough that they stay visible on it
+                ax.plot([row["_start"], row["_end"]], [row["value"]] * 2, color=colour, linewidth=2.2,
+                        solid_capstyle="butt", zorder=2, path_effects=ring)
                 ax.plot([row["_start"], row["_end"]], [row["value"]] * 2, marker="|", color=colour, linestyle="none",
-                        markersize=8, zorder=3)
+                        markersize=8, zorder=2)
                 points += [(row["_start"], row["value"]), (row["_end"], row["value"])]
+                segments.append((row["_start"], row["_end"], row["value"]))
                 text += f" ({row['reported_on'][:4]})" if len(row["reported_on"]) == 4 else f" ({row['_start']:%b %Y})"
             texts.append(ax.annotate(text, (x, row["value"]), textcoords="offset points", xytext=(0, 7), ha="center",
                                      va="bottom", fontsize=7.5, parse_math=False, color="black",
@@ -370,25 +377,36 @@ def series_chart(figures: pd.DataFrame, measures: dict[str, str], used: set[str]
             ax.xaxis.set_major_locator(locator)
             ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False,
                                                                      formats=["%Y", "%b\n%Y", "%-d %b\n%Y", "%H:%M", "%H:%M", "%S"]))
-        high = series["value"].max()
+        levels = list((references or {}).get(measure, []))
+        for value_, text_ in levels:
+            ax.axhline(value_, color=GREY, linewidth=0.9, linestyle=(0, (4, 2)), zorder=1)
+            fixed.append(ax.annotate(text_, (1, value_), xycoords=("axes fraction", "data"), xytext=(-2, -2),
+                                     textcoords="offset points", ha="right", va="top", fontsize=7, color=style.CHART_INK,
+                                     parse_math=False, annotation_clip=False))
+        high = max([series["value"].max()] + [v for v, _ in levels])
         ax.set_ylim(0, high * 1.45 if high else 1)
+        units = series["unit"].dropna().astype(str) if "unit" in series else pd.Series(dtype=str)
+        if not units.empty:  # the unit, read level above the axis's top (rotated text reads badly at this size)
+            ax.annotate(units.mode().iloc[0], (0, 1), xycoords="axes fraction", xytext=(0, 4), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=7.5, color=style.CHART_INK, parse_math=False,
+                        annotation_clip=False, gid="unit")
         ax.yaxis.set_major_locator(plt.MaxNLocator(4, integer=True))
         ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        placed.append((ax, texts, points))
+        placed.append((ax, texts, points, segments, fixed))
     fig.subplots_adjust(bottom=0.2, top=0.86)
-    for ax, texts, points in placed:  # after the layout is final: the label boxes are measured where they print
-        _spread_labels(fig, ax, texts, points)
+    for ax, texts, points, segments, fixed in placed:  # after the layout is final: label boxes measured where they print
+        _spread_labels(fig, ax, texts, points, segments, fixed)
     handles = [plt.Line2D([], [], marker=SERIES_STYLE[s][1], color=SERIES_STYLE[s][0], markeredgecolor="white",
                           markeredgewidth=0.5, linestyle="none", markersize=6, label=labels.get(s, s))
                for s in SERIES_STYLE if s in seen]
     if "" in seen:
         handles.append(plt.Line2D([], [], marker="o", color=GREY, linestyle="none", markersize=6, label="other status"))
     if any_period:
-        handles.append(plt.Line2D([0, 1], [0, 0], color=GREY, linewidth=3, marker="|", markersize=8,
-                                  label="a month or year: the whole period"))
+        handles.append(plt.Line2D([0, 1], [0, 0], color=GREY, linewidth=2.2, marker="|", markersize=8,
+                                  label="bar: dated only by its month or year"))
     if any_used:
         handles.insert(0, plt.Line2D([], [], marker="o", color="white", markeredgecolor="black", markeredgewidth=1.4,
-                                     linestyle="none", markersize=8, label="ringed: the figure the briefing uses"))
+                                     linestyle="none", markersize=8, label="ringed: figure used in the text"))
     _legend_below(fig, handles, ncol=min(len(handles), 4), fontsize=7.5, handletextpad=0.6, columnspacing=1.2)
     return fig
 
@@ -396,24 +414,32 @@ def series_chart(figures: pd.DataFrame, measures: dict[str, str], used: set[str]
 LABEL_GAP_PT = 3.5  # clear space around a value label: two labels stay at least twice this apart, never read as one
 
 
-def _spread_labels(fig: Figure, ax, texts: list, points: list[tuple] = ()) -> None:
-    """Move value labels that would come near another label, any marker of the panel, or the axes' frame: each tries
-    positions above, below, right and left of its point (nearest first) until it is clear by LABEL_GAP_PT."""
+def _spread_labels(fig: Figure, ax, texts: list, points: list[tuple] = (), segments: list[tuple] = (),
+                   fixed: list = ()) -> None:
+    """Place each value label beside its own point: it tries positions right beside the point (above, right, left,
+    below, then the corners), then a step further off, until it is clear by LABEL_GAP_PT of every other label, every
+    marker and bar of the panel, the fixed texts (a reference line's label) and the axes' frame. A label set further off than beside its point gets a thin leader
+    line to it, so that it never reads as another point's."""
     from matplotlib.transforms import Bbox
 
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     gap = LABEL_GAP_PT * fig.dpi / 72
     marker = 4.5 * fig.dpi / 72  # half a marker, ringed
+    bar = 2.5 * fig.dpi / 72  # half a period bar, ringed
     obstacles = []
     for x, y in points:
         px, py = ax.transData.transform((mdates.date2num(x), y))
         obstacles.append(Bbox.from_extents(px - marker, py - marker, px + marker, py + marker))
-    placed: list = []
-    offsets = [(0, 7, "center", "bottom"), (-4, 7, "left", "bottom"), (4, 7, "right", "bottom"), (0, -9, "center", "top"),
-               (7, 0, "left", "center"), (-7, 0, "right", "center"),
-               (0, 17, "center", "bottom"), (0, -19, "center", "top"), (12, 10, "left", "bottom"), (-12, 10, "right", "bottom"),
-               (12, -10, "left", "top"), (-12, -10, "right", "top"), (0, 27, "center", "bottom"), (0, -29, "center", "top")]
+    for x0, x1, y in segments:
+        (ax0, ay), (ax1, _) = ax.transData.transform([(mdates.date2num(x0), y), (mdates.date2num(x1), y)])
+        obstacles.append(Bbox.from_extents(ax0, ay - bar, ax1, ay + bar))
+    placed: list = [t.get_window_extent(renderer) for t in fixed]
+    near = [(0, 8, "center", "bottom"), (8, 0, "left", "center"), (-8, 0, "right", "center"), (0, -9, "center", "top"),
+            (6, 6, "left", "bottom"), (-6, 6, "right", "bottom"), (6, -6, "left", "top"), (-6, -6, "right", "top")]
+    far = [(0, 15, "center", "bottom"), (0, -16, "center", "top"), (14, 0, "left", "center"), (-14, 0, "right", "center"),
+           (11, 11, "left", "bottom"), (-11, 11, "right", "bottom"), (11, -11, "left", "top"), (-11, -11, "right", "top"),
+           (0, 25, "center", "bottom"), (0, -26, "center", "top")]
 
     def area(a, b) -> float:
         return max(0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(0, min(a.y1, b.y1) - max(a.y0, b.y0))
@@ -427,17 +453,25 @@ def _spread_labels(fig: Figure, ax, texts: list, points: list[tuple] = ()) -> No
 
     for text in texts:
         best = None
-        for dx, dy, ha, va in offsets:
+        for rank, (dx, dy, ha, va) in enumerate(near + far):
             text.set_position((dx, dy))
             text.set_ha(ha)
             text.set_va(va)
             score = cost(text)
             if best is None or score < best[0]:
-                best = (score, dx, dy, ha, va)
+                best = (score, rank, dx, dy, ha, va)
             if score == 0:
                 break
-        _, dx, dy, ha, va = best
+        _, rank, dx, dy, ha, va = best
         text.set_position((dx, dy))
         text.set_ha(ha)
         text.set_va(va)
+        if rank >= len(near):  # further off than beside its point: a leader ties it to the point
+            relpos = ({"left": 0.0, "center": 0.5, "right": 1.0}[ha], {"bottom": 0.0, "center": 0.5, "top": 1.0}[va])
+            leader = ax.annotate(text.get_text(), text.xy, textcoords="offset points", xytext=(dx, dy), ha=ha, va=va,
+                                 fontsize=text.get_fontsize(), fontweight=text.get_fontweight(), color=text.get_color(),
+                                 parse_math=False, arrowprops={"arrowstyle": "-", "color": "#888888", "linewidth": 0.6,
+                                                               "shrinkA": 1, "shrinkB": 4, "relpos": relpos})
+            text.remove()
+            text = leader
         placed.append(text.get_window_extent(renderer))
