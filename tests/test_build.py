@@ -238,7 +238,7 @@ def test_the_published_notebook_runs_all_in_jupyterlab(built: Path):
 
 
 def test_the_pdf_is_dated_as_published_not_as_built(pdf: pypdf.PdfReader):
-    """The cover says "Published 31 December 2025" (the default edition): the PDF's creation date says the same; the
+    """The default edition is published on the day it is as of (31 December 2025): the PDF's creation date says so; the
     build date goes into its modification date."""
     from csto_briefing.parameters import build_date
 
