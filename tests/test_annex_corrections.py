@@ -334,3 +334,12 @@ def test_event_wording_stays_within_its_sources(data):
     assert "only that" not in mirzoyan["summary"] and split_ids(mirzoyan["source_ids"])[0] == "hurriyet-2024-06"
     protocol = events.loc["e-2010-protocol"]
     assert "signed in Moscow" in protocol["summary"] and "'signed in Moscow on December 10, 2010'" in protocol["note"]
+
+
+def test_factcheck_3_first_toll_disputed_and_trt_total_not_uncontested(data):
+    """Fact-check 3, item 3 (A44 CONFLICTING: 164 reportedly briefly retracted as a technical error; A48b: about 12,000 is
+    TRT World's running total, beside the Interior Ministry's 7,939 (A48) and almost 10,000 (A49))."""
+    figures = data.figures.set_index("figure_id")
+    assert figures.loc["deaths-164", "status"] == "disputed"
+    assert "no source contradicts it" not in figures.loc["detained-12000", "note"]
+    assert figures.loc["detained-12000", "status"] != "disputed"
