@@ -503,3 +503,23 @@ def test_factcheck_3_death_toll_and_detentions_each_dated_and_attributed(html_te
          f"{int(figures['detained-10000']['value']):,} detained by 11 January", html_text, pdf_text)
     both(f"TRT World put the total at about {int(figures['detained-12000']['value']):,} on 12 January", html_text, pdf_text)
     assert "The official death toll rose from" not in html_text and "detentions had reached" not in html_text
+
+
+def test_factcheck_3_outside_interference_and_the_watch_list(html_text: str, pdf_text: str):
+    # item 5 (A15): the phrase cited to the decision's own page too; the host's own framing (TASS, 6 January 2022)
+    sources = [s["source_id"] for s in rows("sources")]
+    assert "tass-2022-01-06-request" in sources
+    both("viewed the situation as an “intrusion of armed gangs prepared abroad”", html_text, pdf_text)
+    assert "unnamed threat at home" not in html_text
+    both("Article 4 was stretched to fit armed gangs the host said were prepared abroad, with no state named", html_text,
+         pdf_text)
+    # item 6 (C16, C20, C21): no date the data cannot vouch for; expel, not suspend; the refusal on record is of 2024
+    latest = max(e["date"] for e in rows("events"))
+    month = f"{MONTHS[int(latest[5:7]) - 1]} {latest[:4]}"
+    watch = html_text.split("What to watch", 1)[1]
+    assert f"none reported by the latest event we record, of {month}" in watch
+    assert "had been made by 31 December 2025" not in html_text
+    assert "suspend or expel" not in html_text and "A decision to expel Armenia" in watch
+    both("(the refusal on record concerns the 2024 budget", html_text, pdf_text)
+    assert "Whenever it comes" not in html_text and "At the next CSTO summit" not in html_text
+    assert "During 2026, at any CSTO summit" in watch and "During 2026: any new appeal to the CSTO" in watch
