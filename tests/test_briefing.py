@@ -523,3 +523,19 @@ def test_factcheck_3_outside_interference_and_the_watch_list(html_text: str, pdf
     both("(the refusal on record concerns the 2024 budget", html_text, pdf_text)
     assert "Whenever it comes" not in html_text and "At the next CSTO summit" not in html_text
     assert "During 2026, at any CSTO summit" in watch and "During 2026: any new appeal to the CSTO" in watch
+
+
+def test_factcheck_3_dates_table_and_citations_in_the_core(html_text: str, pdf_text: str):
+    # item 11 (C01, Meduza 13 September 2022): the appeal to Russia dated, not 'the same day' after 'the next day'
+    russia = next(c for c in rows("cases") if c["case_id"] == "ARM-2022-09-RUS")
+    day = date.fromisoformat(russia["appeal_date"])
+    both(f"It also asked Russia for help on {day.day} {MONTHS[day.month - 1]}", html_text, pdf_text)
+    assert "The same day it also asked Russia" not in html_text
+    # item 12 (B09, E08): Table 1 says what Armenia asked for in May 2021
+    assert re.search(r"Armenia, 13 May 2021 ?CSTO ?Article 2 ?consultations and measures to assist; a monitoring mission", html_text)
+    # item 13 (A29, A32): the Kyrgyz votes carry their sources
+    assert re.search(r"Kyrgyzstan's parliament lacked a quorum on 6 January, then approved on 7 January \[[\d, -]+\]\.",
+                     html_text)
+    # item 14: Asia-Plus is a media outlet, as its sources are classed
+    both("The Tajik outlet Asia-Plus", html_text, pdf_text)
+    assert "Tajik agency" not in html_text
