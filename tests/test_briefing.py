@@ -475,6 +475,8 @@ def test_factcheck_3_reasons_on_record_and_the_secretariat_reading(html_text: st
     both("No member state other than Russia put its own reasons on record", html_text, pdf_text)
     both("of the members only Russia gave one: Armenia, in the chair, had called no summit", html_text, pdf_text)
     assert "Against it: no member state gave that reason," not in html_text
+    said = date.fromisoformat(event("c-lavrov")["date"])
+    both(f"in Lavrov's words on {said.day} {MONTHS[said.month - 1]} {said.year}, was that Armenia", html_text, pdf_text)
     # item 2 (B07 May 2021, B08 3 July 2021): the Secretariat's reading covers 2021; none stated for September 2022
     both("Likely: the answer to Armenia in 2021 followed the CSTO Secretariat's reading of the incursions", html_text, pdf_text)
     both("For September 2022 no reason stated by the Secretariat is on record", html_text, pdf_text)
