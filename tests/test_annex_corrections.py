@@ -334,3 +334,37 @@ def test_event_wording_stays_within_its_sources(data):
     assert "only that" not in mirzoyan["summary"] and split_ids(mirzoyan["source_ids"])[0] == "hurriyet-2024-06"
     protocol = events.loc["e-2010-protocol"]
     assert "signed in Moscow" in protocol["summary"] and "'signed in Moscow on December 10, 2010'" in protocol["note"]
+
+
+def test_factcheck_3_first_toll_disputed_and_trt_total_not_uncontested(data):
+    """Fact-check 3, item 3 (A44 CONFLICTING: 164 reportedly briefly retracted as a technical error; A48b: about 12,000 is
+    TRT World's running total, beside the Interior Ministry's 7,939 (A48) and almost 10,000 (A49))."""
+    figures = data.figures.set_index("figure_id")
+    assert figures.loc["deaths-164", "status"] == "disputed"
+    assert "no source contradicts it" not in figures.loc["detained-12000", "note"]
+    assert figures.loc["detained-12000", "status"] != "disputed"
+
+
+def test_factcheck_3_annex_d_verdicts_follow_annex_f_scale(data):
+    """Items 7 and 8: 'did not receive a positive response' is fair (facts-notes 4: Article 4 invoked only in September
+    2022, C03-C04); hundreds killed is supported once the toll reached 225 (A45-A47; the 164 of A44 is disputed); 'all
+    participating countries' is contradicted: Kazakhstan sent none, five countries listed (A16)."""
+    late = claims_on(data, "2025-12-31")
+    assert set(data.claims[data.claims["claim_id"] == "cl-may2021"]["verdict"]) == {"accurate"}
+    assert "Article 4 only in September 2022" in late.loc["cl-may2021", "correction"]
+    hundreds = data.claims[data.claims["claim_id"] == "cl-hundreds"]
+    assert set(hundreds[hundreds["as_of"] >= "2022-01-15"]["verdict"]) == {"accurate"}
+    assert "later disputed" in late.loc["cl-hundreds", "correction"]
+    assert set(data.claims[data.claims["claim_id"] == "cl-all-members"]["verdict"]) == {"inaccurate"}
+
+
+def test_factcheck_3_standing_of_the_bandits_quote_and_asia_plus(data):
+    """Items 14 and 15: the bandits quote is 'single source' in both annexes, in the same words; Asia-Plus, whose
+    pages are classed as media, is a media outlet wherever it is named."""
+    quote = data.commentary.set_index("quote_id").loc["q-tokayev-bandits"]
+    claim = claims_on(data, "2025-12-31").loc["cl-bandits", "correction"]
+    for text in (quote["note"], claim):
+        assert "Single source: confirmed in an Italian translation only" in text
+    events = data.events.set_index("event_id")
+    assert events.loc["k-first", "actor"] == "Asia-Plus (media outlet)"
+    assert set(data.sources[data.sources["publisher"] == "Asia-Plus"]["reliability"]) == {"media"}

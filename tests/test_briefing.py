@@ -282,8 +282,8 @@ def test_front_page(html_text: str, pdf: pypdf.PdfReader):
     assert len(set(terms)) >= 3  # editor 4: calibrated, not one term throughout
     assert not re.search(r"(Almost certain|Even chance):", html_text)  # one term set
     # the first item is a fact (the contrast), with no confidence term; then the judgements
-    assert summary.index("What differed was what the CSTO sent, not how fast") < summary.index(terms[0] + ":")
-    assert "It matters for the CSTO's standing as a mutual-defence pact, for Russia's role in the South Caucasus" in summary
+    assert summary.index("what differed was what the CSTO sent, not how fast") < summary.index(terms[0] + ":")
+    assert "Why it matters is weighed under “What it means”" in summary  # fact-check 3, item 9: no unmarked judgement
     assert "CSTO Secretariat's reading of the incursions as a border question" in summary  # editor 4: attributed
     assert "Roughly even chance: the CSTO acts when Russia is ready" in summary  # argued against: downgraded
     assert "Armenia will remain a member in law through 2026" in summary  # editor 4: a horizon
@@ -453,8 +453,8 @@ def test_review_findings_on_the_core(html_text: str, pdf_text: str):
     # editor 9: no "the sources" as the actor of a sentence in the core
     assert not re.search(r"\b[Tt]he sources (date|report|record)\b|in the sources\b|our sources", html_text)
     # editor 5: a dated death toll and detentions in the Kazakhstan section
-    both("The official death toll rose from 164 on 9 January 2022 to 238", html_text, pdf_text)
-    both("detentions had reached about 12,000 by 12 January 2022", html_text, pdf_text)
+    both("The first reported death toll, 164 (9 January 2022, disputed", html_text, pdf_text)  # fact-check 3: A44
+    both("TRT World put the total at about 12,000 on 12 January", html_text, pdf_text)
     for who in ("for the CSTO, the two answers", "for Russia, the CSTO", "for the Central Asian members"):
         both(who, html_text, pdf_text)
     assert "stored source" not in html_text
@@ -468,3 +468,79 @@ def test_timelines_draw_no_count_bars_and_label_every_mark(built: Path):
     assert "state of emergency, 5 January to 19 January" in kazakhstan  # a span, not a point (facts A04, A09)
     assert "State of emergency" not in kazakhstan
     assert "Second request to Russia" in next((built / "figures").glob("figure*_armenia-timeline.svg")).read_text(encoding="utf-8")
+
+
+# -- fact-check round 3 on the core (facts.csv ids in brackets) -----------------------------------------------------------
+
+def test_factcheck_3_reasons_on_record_and_the_secretariat_reading(html_text: str, pdf_text: str):
+    # item 1 (C08): Russia put a reason on record (Lavrov, 12 October 2022): no unqualified "no member state" sentence
+    assert not re.search(r"no member state (has )?put its own reasons on record", html_text)
+    both("No member state other than Russia put its own reasons on record", html_text, pdf_text)
+    both("of the members only Russia gave one: Armenia, in the chair, had called no summit", html_text, pdf_text)
+    assert "Against it: no member state gave that reason," not in html_text
+    said = date.fromisoformat(event("c-lavrov")["date"])
+    both(f"in Lavrov's words on {said.day} {MONTHS[said.month - 1]} {said.year}, was that Armenia", html_text, pdf_text)
+    # item 2 (B07 May 2021, B08 3 July 2021): the Secretariat's reading covers 2021; none stated for September 2022
+    both("Likely: the answer to Armenia in 2021 followed the CSTO Secretariat's reading of the incursions", html_text, pdf_text)
+    both("For September 2022 no reason stated by the Secretariat is on record", html_text, pdf_text)
+    assert "the answer to Armenia followed the CSTO Secretariat's reading" not in html_text
+    # item 4: the Treaty-text judgement sets out an alternative reading, so it is not 'almost certainly'
+    assert "Almost certainly: the Treaty's text" not in html_text
+    both("Likely: the Treaty's text did not decide the outcome", html_text, pdf_text)
+    both("Likely: the Treaty's text did not decide it", html_text, pdf_text)
+    # item 9 (B06): "not how fast" holds for January and September 2022, not for May 2021
+    both("In January and September 2022 what differed was what the CSTO sent, not how fast", html_text, pdf_text)
+    both("Armenia's appeal of May 2021 brought consultations, too slow for its prime minister", html_text, pdf_text)
+    assert "It matters for the CSTO's standing" not in html_text
+
+
+def test_factcheck_3_death_toll_and_detentions_each_dated_and_attributed(html_text: str, pdf_text: str):
+    """Item 3 (A44 CONFLICTING, A45, A47, A48, A48b, A49): every reported toll in order, the first marked disputed; the
+    Interior Ministry's counts apart from TRT World's running total; numbers recomputed from figures.csv."""
+    figures = {f["figure_id"]: f for f in rows("figures")}
+    first = figures["deaths-164"]
+    assert first["status"] == "disputed"
+    both(f"The first reported death toll, {int(first['value'])} (9 January 2022, disputed: reportedly briefly called a "
+         f"technical error), rose to {int(figures['deaths-225']['value'])} (15 January), "
+         f"{int(figures['deaths-230']['value'])} (14 March) and {int(figures['deaths-238']['value'])} (the final list, 2022)",
+         html_text, pdf_text)
+    both(f"The Interior Ministry counted {int(figures['detained-7939']['value']):,} detained by 10 January and almost "
+         f"{int(figures['detained-10000']['value']):,} detained by 11 January", html_text, pdf_text)
+    both(f"TRT World put the total at about {int(figures['detained-12000']['value']):,} on 12 January", html_text, pdf_text)
+    assert "The official death toll rose from" not in html_text and "detentions had reached" not in html_text
+
+
+def test_factcheck_3_outside_interference_and_the_watch_list(html_text: str, pdf_text: str):
+    # item 5 (A15): the phrase cited to the decision's own page too; the host's own framing (TASS, 6 January 2022)
+    sources = [s["source_id"] for s in rows("sources")]
+    assert "tass-2022-01-06-request" in sources
+    both("viewed the situation as an “intrusion of armed gangs prepared abroad”", html_text, pdf_text)
+    assert "unnamed threat at home" not in html_text
+    both("Article 4 was stretched to fit armed gangs the host said were prepared abroad, with no state named", html_text,
+         pdf_text)
+    # item 6 (C16, C20, C21): no date the data cannot vouch for; expel, not suspend; the refusal on record is of 2024
+    latest = max(e["date"] for e in rows("events"))
+    month = f"{MONTHS[int(latest[5:7]) - 1]} {latest[:4]}"
+    watch = html_text.split("What to watch", 1)[1]
+    assert f"none reported by the latest event we record, of {month}" in watch
+    assert "had been made by 31 December 2025" not in html_text
+    assert "suspend or expel" not in html_text and "A decision to expel Armenia" in watch
+    both("(the refusal on record concerns the 2024 budget", html_text, pdf_text)
+    assert "Whenever it comes" not in html_text and "At the next CSTO summit" not in html_text
+    assert "During 2026, at any CSTO summit" in watch and "During 2026: any new appeal to the CSTO" in watch
+
+
+def test_factcheck_3_dates_table_and_citations_in_the_core(html_text: str, pdf_text: str):
+    # item 11 (C01, Meduza 13 September 2022): the appeal to Russia dated, not 'the same day' after 'the next day'
+    russia = next(c for c in rows("cases") if c["case_id"] == "ARM-2022-09-RUS")
+    day = date.fromisoformat(russia["appeal_date"])
+    both(f"It also asked Russia for help on {day.day} {MONTHS[day.month - 1]}", html_text, pdf_text)
+    assert "The same day it also asked Russia" not in html_text
+    # item 12 (B09, E08): Table 1 says what Armenia asked for in May 2021
+    assert re.search(r"Armenia, 13 May 2021 ?CSTO ?Article 2 ?consultations and measures to assist; a monitoring mission", html_text)
+    # item 13 (A29, A32): the Kyrgyz votes carry their sources
+    assert re.search(r"Kyrgyzstan's parliament lacked a quorum on 6 January, then approved on 7 January \[[\d, -]+\]\.",
+                     html_text)
+    # item 14: Asia-Plus is a media outlet, as its sources are classed
+    both("The Tajik outlet Asia-Plus", html_text, pdf_text)
+    assert "Tajik agency" not in html_text
