@@ -126,7 +126,8 @@ def main() -> int:
         started = time.perf_counter()
         for nb in notebooks:
             run([str(STOCK / "papermill"), str(nb), str(out / nb.name), "-p", "as_of", AS_OF, "-p", "data_dir", str(data),
-                 "-p", "figures_dir", str(out / "figures"), "--cwd", str(ROOT / "notebooks"), "--no-progress-bar"], env)
+                 "-p", "figures_dir", str(out / "figures"), "--cwd", str(ROOT / "notebooks"), "--no-progress-bar",
+                 "-k", "python3"], env)  # the stock venv's own kernel (the notebooks name the project's)
         run([str(STOCK / "jupyter"), "nbconvert", "--to", "html", "--no-input", *[str(out / nb.name) for nb in notebooks]], env)
         for nb in notebooks:
             html = out / nb.with_suffix(".html").name
