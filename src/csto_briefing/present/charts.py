@@ -101,6 +101,7 @@ def _bin_width(start: datetime, unit: str) -> timedelta:
 LEVELS = (1.0, -1.0, 2.0, -2.0, 3.0, -3.0, 4.0, -4.0, 5.0, -5.0)
 LABEL_SIZE = 7.5
 MARKER_IN = 0.1  # a marker's width in inches
+STACK_STEP = 0.55  # markers at one moment are this far apart (label levels are 1 apart): clear of each other at print size
 
 
 def _leader_hits(x0: float, cx: float, level: float, at: float, a: float, z: float, pad: float = 0.05) -> bool:
@@ -177,8 +178,9 @@ def _lane(ax, lane: Lane, kinds: dict[str, tuple[str, str, str]], width_in: floa
             # markers at the same moment are stacked on the side of their label (two at most), never drawn over
             # each other; an event that finds no room is counted instead
             side = 1 if level > 0 else -1
-            y = next((side * 0.38 * k for k in range(4)
-                      if not any(abs(x - mx) < MARKER_IN and abs(side * 0.38 * k - my) < 0.3 for mx, my in markers)), None)
+            y = next((side * STACK_STEP * k for k in range(4)
+                      if not any(abs(x - mx) < MARKER_IN and abs(side * STACK_STEP * k - my) < 0.8 * STACK_STEP
+                                 for mx, my in markers)), None)
         if y is None:
             start = _bin_start(when, unit)
             counted[start] = counted.get(start, 0) + 1
