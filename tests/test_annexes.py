@@ -267,3 +267,31 @@ def test_annexes_as_the_editor_asked_in_the_second_review(html: str):
     kinds = ("Primary source", "News agency", "Media outlet", "Analysis or reference", "Mirror")
     assert entries and all(any(f'class="tag">{k}<' in e for k in kinds) for e in entries)
     assert ":443/" not in bib and "rskey=" not in bib
+
+
+def test_chronology_names_each_actor_once_and_in_bold(html: str):
+    """Editor round 3, items 10 and 19: every chronology row has a bold actor, named once (no 'Kassym-Jomart Tokayev,
+    President: Tokayev ...'); the 13 September 2022 row does not repeat the defence ministry's attribution."""
+    chron = html[html.index('id="tbl-chronology"'):].split("</table>")[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", chron, re.S)[1:]
+    assert rows and all("<strong>" in r for r in rows), [r[:120] for r in rows if "<strong>" not in r]
+    for r in rows:
+        actor = re.search(r"<strong>(.*?)</strong>", r).group(1)
+        surname = actor.split(",")[0].split(" ")[-1]
+        if "," in actor and " " in actor.split(",")[0]:
+            assert not re.search(rf"</strong>:? {surname}\b", r), r[:160]
+    assert "<strong>Russia</strong> brokers a ceasefire" in chron
+    assert "<strong>The CSTO Secretariat</strong> lists Kyrgyz units" in chron
+    assert "<strong>Kassym-Jomart Tokayev, President,</strong> accepts the resignation" in chron
+    attack = next(r for r in rows if "Vardenis, Sotk" in r)
+    assert attack.count("defence ministry") == 1 and "relayed by Meduza" in attack.lower()
+
+
+def test_pankin_single_source_is_explained_not_contradicted(html: str):
+    """Editor round 3, item 20: the Pankin quote stays 'single source' (codebook: a re-post counts as its original) and
+    says why, since the core cites OC Media's relay of the same RIA Novosti interview beside Caucasus Watch."""
+    part = annex_part(visible(html))
+    annex_c = part[part.index("Annex C. Statements"):part.index("Annex D.")]
+    assert "OC Media relays the same interview, so the quote still has a single origin" in annex_c
+    quote = load_dataset().commentary.set_index("quote_id").loc["q-pankin"]
+    assert quote["verification"] == "single_source" and quote["source_id"] == "caucasuswatch-2025"

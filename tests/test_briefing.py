@@ -283,7 +283,7 @@ def test_front_page(html_text: str, pdf: pypdf.PdfReader):
     assert not re.search(r"(Almost certain|Even chance):", html_text)  # one term set
     # the first item is a fact (the contrast), with no confidence term; then the judgements
     assert summary.index("what differed was what the CSTO sent, not how fast") < summary.index(terms[0] + ":")
-    assert "Why it matters is weighed under “What it means”" in summary  # fact-check 3, item 9: no unmarked judgement
+    assert "Why it matters is weighed under “Implications” in section 5" in summary  # fact-check 3, item 9: no unmarked judgement
     assert "CSTO Secretariat's reading of the incursions as a border question" in summary  # editor 4: attributed
     assert "Roughly even chance: the CSTO acts when Russia is ready" in summary  # argued against: downgraded
     assert "Armenia will remain a member in law through 2026" in summary  # editor 4: a horizon
@@ -444,10 +444,15 @@ def test_review_findings_on_the_core(html_text: str, pdf_text: str):
     assert "chose Article 2 over Article 4 in May 2021" not in html_text
     assert "The other side's reading:" not in html_text
     # editor 3: implications each in their own paragraph; the watch list led by Pankin's date, each item dated
-    both("What it means", html_text, pdf_text)
+    both("Implications", html_text, pdf_text)  # editor round 3, item 18: not the section title again
+    assert html_text.count("What it means") == html_text.count("What it means and what to watch")
     watch = html_text.split("What to watch", 1)[1]
     assert watch.lstrip().startswith("From 1 January 2026:"), watch[:80]
     assert "Likely: for the CSTO" in html_text and "Likely: for Russia" in html_text
+    # editor round 3, item 20: no unclear "it" - the clause says what was tested and how it ended, dated
+    assert "not been tested in its favour" not in html_text and "read it otherwise" not in html_text
+    assert "its mutual-defence clause, invoked by Armenia in September 2022, brought no military help" in html_text
+    assert "Secretary General gave another explanation: in July 2021" in html_text
     assert "Roughly even chance: for the Central Asian members" in html_text
     assert html_text.count("Moscow's stated position") == 0
     # editor 9: no "the sources" as the actor of a sentence in the core
