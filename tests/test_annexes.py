@@ -295,3 +295,13 @@ def test_pankin_single_source_is_explained_not_contradicted(html: str):
     assert "OC Media relays the same interview, so the quote still has a single origin" in annex_c
     quote = load_dataset().commentary.set_index("quote_id").loc["q-pankin"]
     assert quote["verification"] == "single_source" and quote["source_id"] == "caucasuswatch-2025"
+
+
+def test_annex_f_says_what_an_edition_covers_in_plain_terms(html: str):
+    """Editor round 3, item 9: no 'An edition "as of" a date shows only what was known' or 'Notes that rely on later
+    reports are left out'; the rule itself (nothing published after the edition's date) is still stated."""
+    part = annex_part(visible(html))
+    annex_f = part[part.index("Annex F."):]
+    assert "shows only what was known" not in annex_f and "Notes that rely on later reports" not in annex_f
+    assert "Each edition describes the situation as it stood on its date" in annex_f
+    assert "only sources published by then. Anything reported later waits for a later edition." in annex_f

@@ -216,6 +216,9 @@ def test_5_the_count_of_appeals_says_what_it_covers(html_text: str, pdf_text: st
         basis = ", under their bilateral treaty of 1997" if case["treaty_basis"] == "ru-arm-1997" else ", the treaty not stated"
         both(month + basis, html_text, pdf_text)
     both("The count leaves out the 2020 war", html_text, pdf_text)
+    # editor round 3, item 9: plain editorial terms, not the desk's process
+    assert "no Armenian appeal to the CSTO during it is on record with a date" in html_text
+    assert "we found no dated" not in html_text
 
 
 def test_8_attribution_kept(html_text: str, pdf_text: str):
@@ -483,6 +486,10 @@ def test_factcheck_3_reasons_on_record_and_the_secretariat_reading(html_text: st
     both("No member state other than Russia put its own reasons on record", html_text, pdf_text)
     both("of the members only Russia gave one: Armenia, in the chair, had called no summit", html_text, pdf_text)
     assert "Against it: no member state gave that reason," not in html_text
+    # editor round 3, item 10: the weighing in prose, not a template of labels
+    assert not re.search(r"\b(For it|Against it|Against this|The Secretariat's side|Armenia's side):", html_text)
+    assert "Armenian officials, for their part, counted about" in html_text  # the count still attributed
+    assert "Two points cut the other way: the 2010 case came before the 2012 amendment" in html_text
     said = date.fromisoformat(event("c-lavrov")["date"])
     both(f"in Lavrov's words on {said.day} {MONTHS[said.month - 1]} {said.year}, was that Armenia", html_text, pdf_text)
     # item 2 (B07 May 2021, B08 3 July 2021): the Secretariat's reading covers 2021; none stated for September 2022
