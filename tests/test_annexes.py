@@ -305,3 +305,12 @@ def test_annex_f_says_what_an_edition_covers_in_plain_terms(html: str):
     assert "shows only what was known" not in annex_f and "Notes that rely on later reports" not in annex_f
     assert "Each edition describes the situation as it stood on its date" in annex_f
     assert "only sources published by then. Anything reported later waits for a later edition." in annex_f
+
+
+def test_no_article_point_said_once_in_the_core_and_once_in_annex_d(html: str):
+    """Editor round 3, items 5/6: 'named no article' was said five times; now in section 2 and in Annex D's verdict."""
+    text = visible(html)
+    assert len(re.findall(r"\b(named|names) no article\b", text)) == 2, re.findall(r".{60}\bno article\b", text)
+    part = annex_part(text)
+    annex_d = part[part.index("Annex D."):part.index("Annex E.")]
+    assert "as reported, he named no article of it" in annex_d
