@@ -284,7 +284,7 @@ def test_chronology_names_each_actor_once_and_in_bold(html: str):
     assert "<strong>The CSTO Secretariat</strong> lists Kyrgyz units" in chron
     assert "<strong>Kassym-Jomart Tokayev, President,</strong> accepts the resignation" in chron
     attack = next(r for r in rows if "Vardenis, Sotk" in r)
-    assert attack.count("defence ministry") == 1 and "relayed by Meduza" in attack.lower()
+    assert attack.count("defence ministry") == 1 and "Relayed by Meduza; Regard sur" in attack
 
 
 def test_pankin_single_source_is_explained_not_contradicted(html: str):
