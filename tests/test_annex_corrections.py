@@ -67,7 +67,10 @@ def test_the_no_article_point_is_said_as_reported_and_once_per_annex(data):
     assert "as reported, he named no article" in claims_on(data, "2025-12-31").loc["cl-appeal", "correction"]
     assert not claims[claims["claim_id"] == "cl-article4"]["correction"].str.contains("without naming an article").any()
     notes = data.commentary["note"]
-    assert notes.str.contains("no article|without naming an article|named no article", regex=True).sum() == 1
+    # editor round 3, items 5/6: said in the core (section 2) and in Annex D's verdict only; not in Annex C's note or
+    # the chronology's summary (Table 1 keeps its short "(no article)" cell)
+    assert notes.str.contains("no article|without naming an article|named no article", regex=True).sum() == 0
+    assert not data.events["summary"].str.contains("no article").any()
 
 
 def test_quotes_spoken_in_russian_or_armenian_are_marked_as_translations(data):

@@ -267,3 +267,50 @@ def test_annexes_as_the_editor_asked_in_the_second_review(html: str):
     kinds = ("Primary source", "News agency", "Media outlet", "Analysis or reference", "Mirror")
     assert entries and all(any(f'class="tag">{k}<' in e for k in kinds) for e in entries)
     assert ":443/" not in bib and "rskey=" not in bib
+
+
+def test_chronology_names_each_actor_once_and_in_bold(html: str):
+    """Editor round 3, items 10 and 19: every chronology row has a bold actor, named once (no 'Kassym-Jomart Tokayev,
+    President: Tokayev ...'); the 13 September 2022 row does not repeat the defence ministry's attribution."""
+    chron = html[html.index('id="tbl-chronology"'):].split("</table>")[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", chron, re.S)[1:]
+    assert rows and all("<strong>" in r for r in rows), [r[:120] for r in rows if "<strong>" not in r]
+    for r in rows:
+        actor = re.search(r"<strong>(.*?)</strong>", r).group(1)
+        surname = actor.split(",")[0].split(" ")[-1]
+        if "," in actor and " " in actor.split(",")[0]:
+            assert not re.search(rf"</strong>:? {surname}\b", r), r[:160]
+    assert "<strong>Russia</strong> brokers a ceasefire" in chron
+    assert "<strong>The CSTO Secretariat</strong> lists Kyrgyz units" in chron
+    assert "<strong>Kassym-Jomart Tokayev, President,</strong> accepts the resignation" in chron
+    attack = next(r for r in rows if "Vardenis, Sotk" in r)
+    assert attack.count("defence ministry") == 1 and "Relayed by Meduza; Regard sur" in attack
+
+
+def test_pankin_single_source_is_explained_not_contradicted(html: str):
+    """Editor round 3, item 20: the Pankin quote stays 'single source' (codebook: a re-post counts as its original) and
+    says why, since the core cites OC Media's relay of the same RIA Novosti interview beside Caucasus Watch."""
+    part = annex_part(visible(html))
+    annex_c = part[part.index("Annex C. Statements"):part.index("Annex D.")]
+    assert "OC Media relays the same interview, so the quote still has a single origin" in annex_c
+    quote = load_dataset().commentary.set_index("quote_id").loc["q-pankin"]
+    assert quote["verification"] == "single_source" and quote["source_id"] == "caucasuswatch-2025"
+
+
+def test_annex_f_says_what_an_edition_covers_in_plain_terms(html: str):
+    """Editor round 3, item 9: no 'An edition "as of" a date shows only what was known' or 'Notes that rely on later
+    reports are left out'; the rule itself (nothing published after the edition's date) is still stated."""
+    part = annex_part(visible(html))
+    annex_f = part[part.index("Annex F."):]
+    assert "shows only what was known" not in annex_f and "Notes that rely on later reports" not in annex_f
+    assert "Each edition describes the situation as it stood on its date" in annex_f
+    assert "only sources published by then. Anything reported later waits for a later edition." in annex_f
+
+
+def test_no_article_point_said_once_in_the_core_and_once_in_annex_d(html: str):
+    """Editor round 3, items 5/6: 'named no article' was said five times; now in section 2 and in Annex D's verdict."""
+    text = visible(html)
+    assert len(re.findall(r"\b(named|names) no article\b", text)) == 2, re.findall(r".{60}\bno article\b", text)
+    part = annex_part(text)
+    annex_d = part[part.index("Annex D."):part.index("Annex E.")]
+    assert "as reported, he named no article of it" in annex_d

@@ -216,6 +216,9 @@ def test_5_the_count_of_appeals_says_what_it_covers(html_text: str, pdf_text: st
         basis = ", under their bilateral treaty of 1997" if case["treaty_basis"] == "ru-arm-1997" else ", the treaty not stated"
         both(month + basis, html_text, pdf_text)
     both("The count leaves out the 2020 war", html_text, pdf_text)
+    # editor round 3, item 9: plain editorial terms, not the desk's process
+    assert "no Armenian appeal to the CSTO during it is on record with a date" in html_text
+    assert "we found no dated" not in html_text
 
 
 def test_8_attribution_kept(html_text: str, pdf_text: str):
@@ -283,7 +286,7 @@ def test_front_page(html_text: str, pdf: pypdf.PdfReader):
     assert not re.search(r"(Almost certain|Even chance):", html_text)  # one term set
     # the first item is a fact (the contrast), with no confidence term; then the judgements
     assert summary.index("what differed was what the CSTO sent, not how fast") < summary.index(terms[0] + ":")
-    assert "Why it matters is weighed under “What it means”" in summary  # fact-check 3, item 9: no unmarked judgement
+    assert "Why it matters is weighed under “Implications” in section 5" in summary  # fact-check 3, item 9: no unmarked judgement
     assert "CSTO Secretariat's reading of the incursions as a border question" in summary  # editor 4: attributed
     assert "Roughly even chance: the CSTO acts when Russia is ready" in summary  # argued against: downgraded
     assert "Armenia will remain a member in law through 2026" in summary  # editor 4: a horizon
@@ -444,10 +447,15 @@ def test_review_findings_on_the_core(html_text: str, pdf_text: str):
     assert "chose Article 2 over Article 4 in May 2021" not in html_text
     assert "The other side's reading:" not in html_text
     # editor 3: implications each in their own paragraph; the watch list led by Pankin's date, each item dated
-    both("What it means", html_text, pdf_text)
+    both("Implications", html_text, pdf_text)  # editor round 3, item 18: not the section title again
+    assert html_text.count("What it means") == html_text.count("What it means and what to watch")
     watch = html_text.split("What to watch", 1)[1]
     assert watch.lstrip().startswith("From 1 January 2026:"), watch[:80]
     assert "Likely: for the CSTO" in html_text and "Likely: for Russia" in html_text
+    # editor round 3, item 20: no unclear "it" - the clause says what was tested and how it ended, dated
+    assert "not been tested in its favour" not in html_text and "read it otherwise" not in html_text
+    assert "its mutual-defence clause, invoked by Armenia in September 2022, brought no military help" in html_text
+    assert "Secretary General gave another explanation: in July 2021" in html_text
     assert "Roughly even chance: for the Central Asian members" in html_text
     assert html_text.count("Moscow's stated position") == 0
     # editor 9: no "the sources" as the actor of a sentence in the core
@@ -478,6 +486,10 @@ def test_factcheck_3_reasons_on_record_and_the_secretariat_reading(html_text: st
     both("No member state other than Russia put its own reasons on record", html_text, pdf_text)
     both("of the members only Russia gave one: Armenia, in the chair, had called no summit", html_text, pdf_text)
     assert "Against it: no member state gave that reason," not in html_text
+    # editor round 3, item 10: the weighing in prose, not a template of labels
+    assert not re.search(r"\b(For it|Against it|Against this|The Secretariat's side|Armenia's side):", html_text)
+    assert "Armenian officials, for their part, counted about" in html_text  # the count still attributed
+    assert "Two points cut the other way: the 2010 case came before the 2012 amendment" in html_text
     said = date.fromisoformat(event("c-lavrov")["date"])
     both(f"in Lavrov's words on {said.day} {MONTHS[said.month - 1]} {said.year}, was that Armenia", html_text, pdf_text)
     # item 2 (B07 May 2021, B08 3 July 2021): the Secretariat's reading covers 2021; none stated for September 2022
