@@ -159,3 +159,13 @@ def edit_cell(path: Path, row_id: str, column: str, value: str) -> int:
                 csv.writer(handle, lineterminator="\n").writerows(rows)
             return number
     raise KeyError(row_id)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Charts drawn by one test do not pile up in pyplot's registry (matplotlib warns past twenty open figures)."""
+    yield
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
