@@ -286,7 +286,7 @@ def test_front_page(html_text: str, pdf: pypdf.PdfReader):
     assert not re.search(r"(Almost certain|Even chance):", html_text)  # one term set
     # the first item is a fact (the contrast), with no confidence term; then the judgements
     assert summary.index("what differed was what the CSTO sent, not how fast") < summary.index(terms[0] + ":")
-    assert "Why it matters is weighed under “Implications” in section 5" in summary  # fact-check 3, item 9: no unmarked judgement
+    assert "Why it matters is weighed under “Implications” in section 4" in summary  # fact-check 3, item 9: no unmarked judgement
     assert "CSTO Secretariat's reading of the incursions as a border question" in summary  # editor 4: attributed
     assert "Roughly even chance: the CSTO acts when Russia is ready" in summary  # argued against: downgraded
     assert "Armenia will remain a member in law through 2026" in summary  # editor 4: a horizon
@@ -461,7 +461,7 @@ def test_review_findings_on_the_core(html_text: str, pdf_text: str):
     # editor 9: no "the sources" as the actor of a sentence in the core
     assert not re.search(r"\b[Tt]he sources (date|report|record)\b|in the sources\b|our sources", html_text)
     # editor 5: a dated death toll and detentions in the Kazakhstan section
-    both("The first reported death toll, 164 (9 January 2022, disputed", html_text, pdf_text)  # fact-check 3: A44
+    both("An early official toll, 164 (9 January 2022, disputed", html_text, pdf_text)  # fact-check 3: A44
     both("TRT World put the total at about 12,000 on 12 January", html_text, pdf_text)
     for who in ("for the CSTO, the two answers", "for Russia, the CSTO", "for the Central Asian members"):
         both(who, html_text, pdf_text)
@@ -489,7 +489,7 @@ def test_factcheck_3_reasons_on_record_and_the_secretariat_reading(html_text: st
     # editor round 3, item 10: the weighing in prose, not a template of labels
     assert not re.search(r"\b(For it|Against it|Against this|The Secretariat's side|Armenia's side):", html_text)
     assert "Armenian officials, for their part, counted about" in html_text  # the count still attributed
-    assert "Two points cut the other way: the 2010 case came before the 2012 amendment" in html_text
+    assert "Two points cut the other way: the 2010 case came before the Protocol of December 2010 (in force from 2012)" in html_text
     said = date.fromisoformat(event("c-lavrov")["date"])
     both(f"in Lavrov's words on {said.day} {MONTHS[said.month - 1]} {said.year}, was that Armenia", html_text, pdf_text)
     # item 2 (B07 May 2021, B08 3 July 2021): the Secretariat's reading covers 2021; none stated for September 2022
@@ -512,7 +512,7 @@ def test_factcheck_3_death_toll_and_detentions_each_dated_and_attributed(html_te
     figures = {f["figure_id"]: f for f in rows("figures")}
     first = figures["deaths-164"]
     assert first["status"] == "disputed"
-    both(f"The first reported death toll, {int(first['value'])} (9 January 2022, disputed: reportedly briefly called a "
+    both(f"An early official toll, {int(first['value'])} (9 January 2022, disputed: reportedly briefly called a "
          f"technical error), rose to {int(figures['deaths-225']['value'])} (15 January), "
          f"{int(figures['deaths-230']['value'])} (14 March) and {int(figures['deaths-238']['value'])} (the final list, 2022)",
          html_text, pdf_text)
@@ -556,3 +556,15 @@ def test_factcheck_3_dates_table_and_citations_in_the_core(html_text: str, pdf_t
     # item 14: Asia-Plus is a media outlet, as its sources are classed
     both("The Tajik outlet Asia-Plus", html_text, pdf_text)
     assert "Tajik agency" not in html_text
+
+
+def test_final_fact_check_on_the_core(html_text: str, pdf_text: str):
+    """The last fact-check of the session: no 'Secretariat's stated reason' for September 2022 (B08 concerns May 2021);
+    the area held is dated; the Protocol, not '2012 amendment'; Pankin dated to the day (OC Media: 7 March 2025);
+    164 was an early official toll, not the first report; 'Implications' is in section 4."""
+    assert "the Secretariat stated no reason for September 2022" in html_text  # in the PDF it runs across a page break
+    assert "its border-incident reading of July 2021 concerning May 2021" in html_text
+    assert "the Secretariat's stated reason was the border's status" not in html_text
+    assert re.search(r"square kilometres of Armenia's territory held by [A-Z][a-z]+ \d{4}", html_text)
+    both("Alexander Pankin on 7 March 2025", html_text, pdf_text)
+    assert "first reported death toll" not in html_text and "section 5" not in html_text
