@@ -302,8 +302,6 @@ def main(argv: list[str] | None = None) -> int:
         server = ThreadingHTTPServer(("127.0.0.1", port), _handler(session.preview, stopping))
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
-        session.rebuild()
-        print(f"serving http://127.0.0.1:{port}/ (report/briefing.html, reloads on save; Ctrl-C stops)", flush=True)
 
         def watch() -> None:
             from watchfiles import watch as watch_files
@@ -322,7 +320,11 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"watching by polling ({type(exc).__name__}: {exc})", file=sys.stderr, flush=True)
                     polling = True
 
+        # watching starts before the first build, so that a save made as soon as the page is served is never missed
+        # (the watcher's set-up raced the first edit on a busy machine); changes seen during the build queue up
         threading.Thread(target=watch, name="preview-watch", daemon=True).start()
+        session.rebuild()
+        print(f"serving http://127.0.0.1:{port}/ (report/briefing.html, reloads on save; Ctrl-C stops)", flush=True)
         while True:
             found = changes.get()
             if isinstance(found, Exception):
