@@ -14,6 +14,7 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -82,6 +83,24 @@ def _forbid_kernels() -> None:
 
 
 # -- fixtures ----------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session", autouse=True)
+def _real_data_validated_once():
+    """The real data/ is validated once per session, here; loads of the same files later trust its fingerprint, as each
+    notebook's kernel trusts the build's (data/dataset.py). Data a test edits has another fingerprint and is validated
+    in full; when data/ itself is invalid nothing is trusted and every load reports its problems."""
+    import os
+
+    from csto_briefing.data.dataset import check_data
+    from csto_briefing.hashing import VALIDATED_ENV, codebook_path, fingerprint
+
+    before = os.environ.get(VALIDATED_ENV)
+    if before is None and not check_data(paths.DATA_DIR):
+        os.environ[VALIDATED_ENV] = fingerprint(paths.DATA_DIR, codebook_path(paths.DATA_DIR))
+    yield
+    if before is None:
+        os.environ.pop(VALIDATED_ENV, None)
+
 
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
@@ -169,3 +188,24 @@ def _close_figures():
 
     if "matplotlib.pyplot" in sys.modules:
         sys.modules["matplotlib.pyplot"].close("all")
+
+
+class CliRun(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def validate_in_process(data: Path) -> CliRun:
+    """`csto-briefing validate --data DATA` run by its own `main` in this process, output captured: the same lines and
+    exit status as the command, without a second of interpreter start-up per case (an exception the command would show
+    as a traceback fails the test here). tests/test_validate.py runs the real command once."""
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from csto_briefing.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["validate", "--data", str(data)])
+    return CliRun(code, out.getvalue(), err.getvalue())

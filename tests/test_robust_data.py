@@ -15,17 +15,11 @@ import pytest
 from csto_briefing.data.dataset import check_data
 from csto_briefing.parameters import build_date
 
-from .conftest import edit_cell
-
-CLI = [sys.executable, "-m", "csto_briefing.cli"]
+from .conftest import edit_cell, validate_in_process
 
 
 def lines(data: Path) -> list[str]:
     return [str(p) for p in check_data(data)]
-
-
-def validate_cli(data: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, "validate", "--data", str(data)], capture_output=True, text=True, timeout=120)
 
 
 # -- plausible dates and order across rows -------------------------------------------------------
@@ -120,7 +114,7 @@ def test_a_zone_missing_from_the_city_table_builds_the_key_points(data_copy: Pat
 ])
 def test_digits_other_than_ascii_are_refused_in_one_line_without_a_traceback(data_copy: Path, column, value, expected):
     line = edit_cell(data_copy / "positions.csv", "KAZ-2022-01", column, value)
-    result = validate_cli(data_copy)
+    result = validate_in_process(data_copy)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"{data_copy / 'positions.csv'}:{line}: {expected}" in result.stderr.splitlines()
@@ -147,7 +141,7 @@ def test_a_semicolon_separated_file_gets_one_line_saying_so(data_copy: Path):
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
-    result = validate_cli(data_copy)
+    result = validate_in_process(data_copy)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.splitlines()[0] == (f"{path}:1: is separated by semicolons (';'), as a spreadsheet saves 'CSV' in some "
                                              "locales; save it as 'CSV UTF-8 (comma-delimited)'")
@@ -165,7 +159,7 @@ def test_a_symlink_out_of_data_is_refused_without_showing_its_target(data_copy: 
     secret.write_text("claim_id,source_id\nSECRET-CANARY,x\n", encoding="utf-8")
     (data_copy / "claims.csv").unlink()
     os.symlink(secret, data_copy / "claims.csv")
-    result = validate_cli(data_copy)
+    result = validate_in_process(data_copy)
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (f"{data_copy / 'claims.csv'}: is a symbolic link to a file outside {data_copy}/; "
                                              "copy the table into the folder instead")
@@ -181,7 +175,7 @@ def test_a_symlink_inside_data_is_read(data_copy: Path):
 # -- the data folder and the codebook --------------------------------------------------------------
 
 def test_a_missing_data_folder_is_one_line(tmp_path: Path):
-    result = validate_cli(tmp_path / "nowhere")
+    result = validate_in_process(tmp_path / "nowhere")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.splitlines()[0] == f"{tmp_path / 'nowhere'}: folder is missing (the tables and codebook.yaml live there)"
 
@@ -197,7 +191,7 @@ def test_a_broken_codebook_is_one_line(data_copy: Path, old: str, new: str, expe
     text = codebook.read_text(encoding="utf-8")
     assert old in text
     codebook.write_text(text.replace(old, new, 1), encoding="utf-8")
-    result = validate_cli(data_copy)
+    result = validate_in_process(data_copy)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     wanted = expected.format(codebook=codebook)
     if ":152:" in wanted:  # the line of the error depends on the codebook's length: compare without it
@@ -223,7 +217,7 @@ def test_an_event_after_as_of_is_not_yet_known_rather_than_silently_missing():
 
 def test_an_odd_file_the_codebook_does_not_list_is_refused_not_read(data_copy: Path):
     os.mkfifo(data_copy / "junk.csv")  # reading it would block for ever
-    result = validate_cli(data_copy)
+    result = validate_in_process(data_copy)
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (f"{data_copy / 'junk.csv'}: is not a regular file (a folder, device or pipe); "
                                              "put the table there as a CSV file")
