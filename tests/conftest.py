@@ -180,6 +180,17 @@ def edit_cell(path: Path, row_id: str, column: str, value: str) -> int:
     raise KeyError(row_id)
 
 
+def replace_in_lines(path: Path, old: str, new: str) -> list[int]:
+    """Replace `old` (a run of cells, e.g. "KGZ,contributor,150,") by `new` on every line of a CSV that holds it; return
+    the numbers of the lines changed. KeyError when no line holds it."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    found = [number for number, line in enumerate(lines, start=1) if old in line]
+    if not found:
+        raise KeyError(f"{old!r} is on no line of {path}")
+    path.write_text("\n".join(line.replace(old, new) for line in lines), encoding="utf-8")
+    return found
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     """Charts drawn by one test do not pile up in pyplot's registry (matplotlib warns past twenty open figures)."""
