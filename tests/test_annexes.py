@@ -314,3 +314,54 @@ def test_no_article_point_said_once_in_the_core_and_once_in_annex_d(html: str):
     part = annex_part(text)
     annex_d = part[part.index("Annex D."):part.index("Annex E.")]
     assert "as reported, he named no article of it" in annex_d
+
+
+# -- the items an editor and a fact-checker left open on issue 10 -------------------------------------------------------
+
+_GENERIC = {"the", "of", "and", "csto", "acting", "prime", "minister", "foreign", "deputy", "secretary", "general", "russian",
+            "armenian", "kyrgyz", "kazakh", "tajik", "interim", "state", "parties", "president", "armed", "collective"}
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower().removesuffix("'s").removesuffix("s") for w in re.findall(r"[\w'-]+", straight(text))} - {""}
+
+
+def test_chronology_names_each_actor_once_at_the_start_of_its_row(html: str):
+    """Issue 10, open item 4: no row's text opens by restating its actor in other words ('Eduard Aghajanyan, MP: An
+    Armenian MP says', 'Dmitry Peskov, Kremlin spokesman: The Kremlin says', 'Kassym-Jomart Tokayev, President: In the
+    evening, Tokayev ...'); the actor in bold opens every row, whole ('Azerbaijani armed forces', not 'Azerbaijani')."""
+    chron = html[html.index('id="tbl-chronology"'):].split("</table>")[0]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", chron, re.S)[1:]
+    assert rows
+    for row in rows:
+        cell = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[2].strip()
+        assert cell.startswith("<strong>"), cell[:80]
+        actor, rest = re.match(r"<strong>(.*?)</strong>(.*)", cell, re.S).groups()
+        rest = re.sub(r'<span class="note">.*', "", rest, flags=re.S)
+        first = re.split(r"[;.]", re.sub(r"<[^>]+>", "", rest).lstrip(":'’ "), maxsplit=1)[0]
+        name, _, role = actor.rstrip(",").partition(", ")
+        own = (_words(name) | _words(role)) - _GENERIC
+        said_again = own & _words(first)
+        assert not said_again, f"{actor}: {first[:100]} ({said_again})"
+    assert "<strong>Azerbaijani armed forces</strong> fire artillery" in chron
+
+
+def _annex(text: str, title: str) -> str:
+    part = annex_part(text)
+    start = part.index(title)
+    later = [part.index(t) for t in ANNEXES if part.index(t) > start]
+    return part[start:min(later) if later else len(part)]
+
+
+def test_each_point_said_once_where_it_belongs_in_the_annexes(built: Path, html: str):
+    """Issue 10, open item 3: Annex B refers to section 2 for the total and the published part (A20, A25, A28, A32);
+    the 70 against 100 (A26, A27) is set out in Annexes D and E only; Zas's 'Articles 2 and 4' (A53) is not repeated in
+    Annex D, and no annex adds 'cited Article 4 only'."""
+    for text in (visible(html), pdf_text(built / "briefing.pdf")):
+        annex_b = _annex(text, "Annex B. Member-state contributions")
+        assert "2,030" not in annex_b and "add up to" not in annex_b and not re.search(r"\b450\b", annex_b)
+        assert "set out in section 2" in annex_b
+        assert "early media report contradicted" not in annex_b and "Annex E sets the source article's figure of 70" in annex_b
+        assert re.search(r"\b70\b", _annex(text, "Annex D. Checking")) and re.search(r"about\s70", _annex(text, "Annex E. Figures"))
+        assert "Articles 2 and 4" not in _annex(text, "Annex D. Checking")
+        assert "cited Article 4 only" not in annex_part(text)

@@ -157,6 +157,14 @@ class Briefing:
             return None
         return rows.iloc[0]
 
+    @staticmethod
+    def translation_mark(q: pd.Series | None) -> str:
+        """'†' after a quotation shown in English that was not spoken in English (a translation as published, or the
+        English given for words in another language); '' for words spoken in English. The core explains the mark once."""
+        if q is None:
+            return ""
+        return "†" if q.get("text_is", "original") != "original" or q.get("translation_en", "") else ""
+
     def latest(self, measure: str) -> pd.Series | None:
         """The figure used for a measure on as_of (the latest reported, not disputed), or None."""
         rows = self.latest_figures[self.latest_figures["measure"] == measure]

@@ -9,9 +9,22 @@ from zoneinfo import ZoneInfo
 from .briefing import Briefing, NotYetKnown
 from .present import charts
 from .present.formatting import fmt_date, fmt_figure, fmt_number, fmt_time, words
-from .present.output import Column, cite, cite_known, figure, html, judgement, known_sources, points, render, say, table
+from .present.output import (
+    Column,
+    cite,
+    cite_known,
+    figure,
+    html,
+    judgement,
+    known_sources,
+    points,
+    render,
+    say,
+    table,
+    translation_note,
+)
 from .present.reader import cap, day_of, excerpt, listing, moment, month_of, quoted, timeline_rows
 
 __all__ = ["date", "datetime", "timedelta", "ZoneInfo", "Briefing", "NotYetKnown", "charts", "fmt_date", "fmt_figure", "fmt_number", "fmt_time", "words", "Column",
-           "cite", "cite_known", "figure", "html", "judgement", "known_sources", "points", "render", "say", "table", "cap",
+           "cite", "cite_known", "figure", "html", "judgement", "known_sources", "points", "render", "say", "table", "translation_note", "cap",
            "day_of", "excerpt", "listing", "moment", "month_of", "quoted", "timeline_rows"]

@@ -127,6 +127,11 @@ def points(b: "Briefing", items: Sequence[Markup | str], css: str = "") -> None:
     html(b, Markup('<ul class="{0}">{1}</ul>').format(css, lis) if css else Markup("<ul>{0}</ul>").format(lis))
 
 
+def translation_note(b: "Briefing") -> None:
+    """The one note under a paragraph that explains the mark Briefing.translation_mark puts after a translated quote."""
+    html(b, Markup('<p class="note">† {0}</p>').format("English translation as published by the outlet cited."))
+
+
 def judgement(b: "Briefing", confidence: str, template: str, **values: Any) -> Markup:
     """A judgement: a sentence marked with a term of the codebook's confidence scale. Returns Markup, to be shown
     with say() / points(); raises ValueError for a term not on the scale."""
