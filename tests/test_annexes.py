@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pypdf
@@ -17,30 +16,11 @@ from csto_briefing.pipeline.build import build
 from csto_briefing.pipeline.config import BuildConfig
 from csto_briefing.present.formatting import MONTHS
 
+from .reading import text_nodes
+
 ANNEXES = ["Annex A. Chronology", "Annex B. Member-state contributions", "Annex C. Statements",
            "Annex D. Checking the source article", "Annex E. Figures that changed", "Annex F. Method, data and sources"]
 EARLY = "2022-01-06"
-
-
-class _Visible(HTMLParser):
-    """The text a reader sees: no attributes, no style, no embedded images; link targets are not text."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("style", "script", "title"):
-            self._skip += 1
-
-    def handle_endtag(self, tag):
-        if tag in ("style", "script", "title") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
 
 
 def straight(text: str) -> str:
@@ -49,9 +29,8 @@ def straight(text: str) -> str:
 
 
 def visible(html: str) -> str:
-    parser = _Visible()
-    parser.feed(html)
-    return straight(re.sub(r"\s+", " ", " ".join(parser.parts)))
+    """The reader's text, the page's <title> left out."""
+    return straight(re.sub(r"\s+", " ", " ".join(text_nodes(html, ("style", "script", "title")))))
 
 
 def pdf_text(path: Path) -> str:

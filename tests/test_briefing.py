@@ -13,7 +13,6 @@ import shutil
 import sys
 import tokenize
 from datetime import date, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -23,6 +22,8 @@ import pytest
 
 from csto_briefing import paths
 from csto_briefing.present.formatting import MONTHS, words
+
+from .reading import text_nodes
 
 DATA = paths.DATA_DIR
 CORE = ("01_front", "02_kazakhstan", "03_armenia", "04_why", "05_outlook", "05b_changes")
@@ -38,25 +39,6 @@ def event(event_id: str) -> dict[str, str]:
     return next(e for e in rows("events") if e["event_id"] == event_id)
 
 
-class _Text(HTMLParser):
-    """The text a reader sees: no style sheet, no script."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.skip += tag in ("style", "script")
-
-    def handle_endtag(self, tag):
-        self.skip -= tag in ("style", "script") and self.skip > 0
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(data)
-
-
 def flat(text: str) -> str:
     """Whitespace as single spaces, no soft hyphens, and apostrophes straight (the built text sets typographic ones,
     ’ and ‘, which the expected strings here write as ')."""
@@ -64,9 +46,7 @@ def flat(text: str) -> str:
 
 
 def text_of(html: str) -> str:
-    parser = _Text()
-    parser.feed(html)
-    return flat("".join(parser.parts))
+    return flat("".join(text_nodes(html)))
 
 
 def core_of(text: str) -> str:
