@@ -595,7 +595,7 @@ def test_open_3_each_point_said_once_in_the_core(html_text: str, pdf_text: str):
     assert html_text.count("Articles 2 and 4”") == 1
     why = _section_4(html_text)
     assert "political assessment" not in why and "Lavrov" not in why and "organised the summit" not in why
-    assert "(section 3)" in why
+    assert "(section 2)" in why  # Armenia's appeals: section 2 in the contents
     assert html_text.count("political assessment") <= 3  # twice in section 3, once in the watch list
 
 
@@ -622,3 +622,17 @@ def test_open_6_originals_replace_mirrors_where_the_stored_pages_have_them(html_
     grigoryan = next(q for q in rows("commentary") if q["quote_id"] == "q-grigoryan-1997")
     assert grigoryan["source_id"] == "azatutyun-2021-11" and "we appeal to the Russian Federation" in grigoryan["quote"]
     assert event("a-russia-1997")["source_ids"].startswith("azatutyun-2021-11;")
+
+
+def test_every_section_reference_names_the_number_its_heading_carries(built: Path):
+    """The editor and the fact-checker found "(section 3)" pointing at the contents' section 2: every reference to a
+    section is a link whose number is the one its heading (and the contents) carries; none is typed by hand."""
+    page = (built / "briefing.html").read_text(encoding="utf-8")
+    numbers = dict(re.findall(r'<h2 id="([^"]+)"><span class="heading-number">(\d+)\.</span>', page))
+    links = re.findall(r'<a class="xref" href="#([^"]+)">section (\d+)</a>', page)
+    assert numbers and links
+    assert [(target, n) for target, n in links if numbers.get(target) != n] == []
+    toc = page[page.index('class="toc"'):]
+    assert all(f'href="#{target}"><span class="toc-number">{n}.</span>' in toc for target, n in numbers.items())
+    by_hand = re.sub(r'<a class="xref" href="#[^"]+">section \d+</a>', "", page)
+    assert re.findall(r"\bsections? \d", text_of(by_hand)) == []

@@ -104,3 +104,23 @@ def test_notes_explore_and_parameters_cells_stay_out_and_the_contents_list_links
     assert "<ol" not in toc
     assert '<h2 id="kazakhstan-january-2022">' in body and '<h2 id="annex-a-chronology">' in body
     assert "&#182;" not in body and "¶" not in body
+
+
+def test_chapters_are_numbered_in_the_text_as_in_the_contents_and_section_references_follow_each_edition():
+    """The editor and the fact-checker found "section 3" pointing at the contents' section 2: references are now
+    resolved from the headings of the edition, and the headings carry the contents' numbers."""
+    armenia = nbformat.v4.new_markdown_cell("## Armenia's appeals\n\nText.")
+    armenia.metadata["tags"] = ["shown-from:2022-09-13"]
+    cells = [html_cell('<nav class="toc" data-toc></nav>'), nbformat.v4.new_markdown_cell("## Kazakhstan, January 2022"),
+             armenia, nbformat.v4.new_markdown_cell("## Why the answers differed\n\nSee @sec:kazakhstan-january-2022."),
+             nbformat.v4.new_markdown_cell("## Annex A. Chronology\n\nThe reasons are weighed in @sec:why-the-answers-differed.")]
+    late, early = export(cells, "2025-12-31"), export(cells, "2022-01-20")
+    assert '<h2 id="why-the-answers-differed"><span class="heading-number">3.</span> Why the answers differed</h2>' in late
+    assert '<span class="toc-number">3.</span> Why the answers differed' in late
+    assert 'in <a class="xref" href="#why-the-answers-differed">section 3</a>.' in late
+    assert 'See <a class="xref" href="#kazakhstan-january-2022">section 1</a>.' in late
+    # without Armenia's section the same reference says 2, and the annex keeps its letter, unnumbered
+    assert 'in <a class="xref" href="#why-the-answers-differed">section 2</a>.' in early
+    assert '<h2 id="annex-a-chronology">Annex A. Chronology</h2>' in early
+    with pytest.raises(BuildError, match="@sec:armenia-s-appeals: no numbered section with that id in this edition"):
+        export([nbformat.v4.new_markdown_cell("## Kazakhstan\n\nSee @sec:armenia-s-appeals.")])

@@ -11,6 +11,9 @@ exporter on one executed notebook or on the combined briefing alike, turns them 
   order; a citation of a source the edition's bibliography leaves out (issued after as_of) fails the export;
 - `Figure.` / `Table.` caption labels: numbered in reading order; `@fig:key` / `@tbl:key` become links
   "Figure N" / "Table N";
+- chapters (second-level headings that do not label themselves "Annex A. ...") numbered in reading order, in the
+  heading as in the contents; `@sec:key` (key: the heading's id, its text in lower case with hyphens) becomes a link
+  "section N", so that a reference follows the numbering of each edition;
 - `<nav class="toc" data-toc></nav>`: filled with the second-level headings of the Markdown cells (the exporter's
   `heading_ids` filter gives each heading the same id).
 """
@@ -28,7 +31,8 @@ from ..errors import BuildError
 CITE_MD = re.compile(r"\[((?:\s*@[A-Za-z0-9][A-Za-z0-9_.:-]*\s*;?)+)\]")
 CITE_HTML = re.compile(r'<a class="cite" data-sources="([^"]*)" href="[^"]*">\[[^\]]*\]</a>')
 LABEL = re.compile(r'<span class="label" data-exhibit="(figure|table)" data-key="([^"]*)">(?:Figure|Table)\.</span>')
-XREF = re.compile(r"@(fig|tbl):([A-Za-z0-9_-]+)")
+XREF = re.compile(r"@(fig|tbl|sec):([A-Za-z0-9_-]+)")
+HEADING_NUMBER = re.compile(r'<span class="heading-number">[^<]*</span>\s*')
 BIB = re.compile(r'<ol class="bibliography" id="bibliography">(.*?)</ol>', re.S)
 BIB_ITEM = re.compile(r'<li data-source="([^"]*)">(.*?)</li>', re.S)
 TOC = '<nav class="toc" data-toc></nav>'
@@ -56,7 +60,7 @@ def heading_ids(html: str) -> str:
     """Rendered Markdown headings with the ids the contents links to, and without nbconvert's pilcrow links."""
     def one(match: re.Match) -> str:
         level, inner = match.group(1), match.group(2)
-        return f'<h{level} id="{slug(inner)}">{inner}</h{level}>'
+        return f'<h{level} id="{slug(HEADING_NUMBER.sub("", inner))}">{inner}</h{level}>'
 
     return HEADING_HTML.sub(one, html)
 
@@ -151,8 +155,13 @@ class BriefingPreprocessor(Preprocessor):
             return f'<span class="label">{kind.capitalize()} {exhibits[kind][key]}.</span>'
 
         def xref_html(match: re.Match) -> str:
-            kind = "figure" if match.group(1) == "fig" else "table"
             key = match.group(2)
+            if match.group(1) == "sec":
+                if key not in chapters:
+                    raise BuildError(f"cross-reference @sec:{key}: no numbered section with that id in this edition "
+                                     f"(ids: {', '.join(chapters) or 'none'})")
+                return f'<a class="xref" href="#{key}">section {chapters[key]}</a>'
+            kind = "figure" if match.group(1) == "fig" else "table"
             if key not in exhibits[kind]:
                 raise BuildError(f"cross-reference @{match.group(1)}:{key}: no {kind} with that key in this edition "
                                  f"(keys: {', '.join(exhibits[kind]) or 'none'})")
@@ -163,8 +172,11 @@ class BriefingPreprocessor(Preprocessor):
 
         for cell in nb.cells:
             if cell.cell_type == "markdown":
-                headings += [(slug(text), re.sub(r"[*_`]", "", text)) for hashes, text in MD_HEADING.findall(cell.source)
+                headings += [(slug(text), re.sub(r"[*_`]", "", text))
+                             for hashes, text in ((h, HEADING_NUMBER.sub("", t)) for h, t in MD_HEADING.findall(cell.source))
                              if len(hashes) == 2]
+
+        chapters = self._number_chapters(nb)
 
         for get, set_ in texts:
             text = get()
@@ -183,6 +195,24 @@ class BriefingPreprocessor(Preprocessor):
         resources["exhibits"] = exhibits
         resources["citations"] = order
         return nb, resources
+
+    @staticmethod
+    def _number_chapters(nb) -> dict[str, int]:
+        """Number the chapters' headings in the Markdown ("## 1. Kazakhstan, ..."), as the contents does; return
+        heading id -> number."""
+        chapters: dict[str, int] = {}
+
+        def number(match: re.Match) -> str:
+            hashes, text = match.group(1), HEADING_NUMBER.sub("", match.group(2))  # numbered again if exported twice
+            if len(hashes) != 2 or LABELLED_HEADING.match(text):
+                return match.group(0)
+            chapters[slug(text)] = len(chapters) + 1
+            return f'{hashes} <span class="heading-number">{len(chapters)}.</span> {text}'
+
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = MD_HEADING.sub(number, cell.source)
+        return chapters
 
     @staticmethod
     def _toc_items(headings: list[tuple[str, str]]) -> str:
