@@ -266,7 +266,8 @@ def test_front_page(html_text: str, pdf: pypdf.PdfReader):
     assert not re.search(r"(Almost certain|Even chance):", html_text)  # one term set
     # the first item is a fact (the contrast), with no confidence term; then the judgements
     assert summary.index("what differed was what the CSTO sent, not how fast") < summary.index(terms[0] + ":")
-    assert "Why it matters is weighed under “Implications” in section 4" in summary  # fact-check 3, item 9: no unmarked judgement
+    # fact-check 3, item 9: no unmarked judgement on why it matters; the editor (this session): no pointer to another section
+    assert "It matters for the CSTO" not in summary and "Why it matters" not in summary
     assert "CSTO Secretariat's reading of the incursions as a border question" in summary  # editor 4: attributed
     assert "Roughly even chance: the CSTO acts when Russia is ready" in summary  # argued against: downgraded
     assert "Armenia will remain a member in law through 2026" in summary  # editor 4: a horizon
