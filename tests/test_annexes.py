@@ -369,3 +369,5 @@ def test_review_chronology_rows_read_as_sentences_and_notes_as_a_reader_reads_th
                 "checked claim by claim", "The source article of this briefing", "adds how the Secretariat described",
                 "stored copy", "research file"):
         assert log not in part, log
+    # one impersonal voice: the confidence scale too (Annex F) speaks of the evidence, not of "we" (editor, item 12)
+    assert "We see no reasonable" not in part and "No reasonable alternative reading of the evidence is apparent." in part
