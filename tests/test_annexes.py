@@ -212,7 +212,7 @@ def test_contributions_table_names_states_in_english_only(html: str):
     table = html[html.index('id="tbl-contributions"'):]
     table = table[:table.index("</table>")]
     assert not re.search(r"[\u0400-\u04FF\u0530-\u058F]", table)
-    assert re.search(r"<br\s*/?>then 7 January: 150 \(official figure\)", table)
+    assert re.search(r"approval;<br\s*/?>then 7 January: 150 \(official figure\)", table)  # editor, item 15: punctuated
     # item 12: an empty equipment cell says why; the annex that estimates nothing prints no remainder
     assert "Not published" in table and "None (host state)" in table
 
@@ -344,3 +344,30 @@ def test_each_point_said_once_where_it_belongs_in_the_annexes(built: Path, html:
         assert re.search(r"\b70\b", _annex(text, "Annex D. Checking")) and re.search(r"about\s70", _annex(text, "Annex E. Figures"))
         assert "Articles 2 and 4" not in _annex(text, "Annex D. Checking")
         assert "cited Article 4 only" not in annex_part(text)
+
+
+def test_review_chronology_rows_read_as_sentences_and_notes_as_a_reader_reads_them(html: str):
+    """The think-tank editor's review of the 36-page PDF, items 7, 12 and 15: chronology rows are plain sentences
+    ('States Parties sign ...', not 'States Parties: A Protocol ... is signed'); one name for each office, defined
+    ('chairman of the Collective Security Council', not 'CSC chairman'; 'foreign ministry', not 'MFA'); the
+    Council's session of 28 October 2022 and Belarus's position there are in the chronology (fact-check items 1-2);
+    bibliography notes speak of the page, not of how it was researched."""
+    chron = html[html.index('id="tbl-chronology"'):].split("</table>")[0]
+    text = straight(visible(chron))
+    for label in ("States Parties:", "Security Council Secretary: Amid", "Russian airborne units: The first", "CSC chairman",
+                  "MFA", "presidency"):
+        assert label not in text, label
+    sentences = ("<strong>States Parties</strong> sign in Moscow a Protocol amending Articles 2, 4 and 6",
+                 "<strong>Armen Grigoryan, Security Council Secretary,</strong> asks Russia, amid heavy fighting",
+                 "<strong>The CSTO Collective Security Council</strong> meets in extraordinary session by video at Armenia",
+                 "<strong>Alexander Lukashenko, president of Belarus,</strong> opposes any CSTO intervention at the session")
+    assert [s_ for s_ in sentences if s_ not in chron] == []
+    terms = ("Emomali Rahmon, chairman of the Collective Security Council,", "tells the Mazhilis, parliament's lower house,")
+    assert [t for t in terms if t not in text] == []
+    part = straight(annex_part(visible(html)))
+    for log in ("time-stamped", "The address is a listing page", "It reports the fighting", "the date is in its address",
+                "checked claim by claim", "The source article of this briefing", "adds how the Secretariat described",
+                "stored copy", "research file"):
+        assert log not in part, log
+    # one impersonal voice: the confidence scale too (Annex F) speaks of the evidence, not of "we" (editor, item 12)
+    assert "We see no reasonable" not in part and "No reasonable alternative reading of the evidence is apparent." in part

@@ -288,17 +288,19 @@ def test_pdf_is_tagged_and_opens_with_its_title_and_outline(built: Path):
     assert (built / "briefing.pdf").stat().st_size < 1_000_000
 
 
-def test_pdf_links_to_the_html_beside_it_and_the_html_to_the_pdf(built: Path):
+def test_the_html_links_to_the_pdf_and_the_printed_page_links_to_no_file(built: Path):
+    """The screen edition links to the print edition beside it. The print edition carries no "Screen edition (HTML)"
+    link: on paper a relative link to a file is no address at all (the think-tank editor's review, item 7)."""
     pdf = pypdf.PdfReader(built / "briefing.pdf")
     uris = [annot.get_object()["/A"]["/URI"] for annot in pdf.pages[0].get("/Annots", [])
             if "/A" in annot.get_object() and "/URI" in annot.get_object()["/A"]]
-    assert "briefing.html" in uris
+    assert not [u for u in uris if not u.startswith(("http://", "https://", "#"))], uris
     html = (built / "briefing.html").read_text(encoding="utf-8")
     assert 'href="briefing.pdf"' in html
-    # the links read as words, not file names (editor's review 8)
+    # the link reads as words, not a file name (editor's review 8)
     first = pdf.pages[0].extract_text()
-    assert "Screen edition (HTML)" in first and "briefing.html" not in first
-    assert '<a href="briefing.pdf">Print edition (PDF)</a>' in html and ">briefing.html<" not in html
+    assert "Screen edition" not in first and "briefing.html" not in first and "Print edition" not in first
+    assert '<a href="briefing.pdf">Print edition (PDF)</a>' in html and ">briefing.html<" not in html and "Screen edition" not in html
 
 
 def test_running_header_is_the_whole_title_without_a_full_stop(built: Path):

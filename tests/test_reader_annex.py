@@ -46,7 +46,8 @@ def test_changes_keeps_the_first_row_and_each_change():
 
 def test_steps_marks_each_later_step_so_two_steps_cannot_read_as_one():
     assert steps(["Awaiting approval, from 6 January", "150, from 7 January"]) == \
-        Markup("Awaiting approval, from 6 January<br>then 150, from 7 January")
+        Markup("Awaiting approval, from 6 January;<br>then 150, from 7 January")
+    assert steps(["a", "b", "c"]) == Markup("a;<br>then b;<br>then c")
     assert steps(["one <b>"]) == Markup("one &lt;b&gt;")
 
 

@@ -277,12 +277,14 @@ def changes(history: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 
 
 def steps(parts: Sequence[str | Markup]) -> Markup:
-    """A cell holding a position that changed: one line per step, each after the first marked 'then', so that two
-    steps cannot read as one."""
+    """A cell holding a position that changed: one line per step, each before the last closed by a semicolon and each
+    after the first marked 'then', so that two steps cannot read as one, even where the line breaks are lost (the
+    editor read 'approval then 7 January')."""
     out = [escape(p) for p in parts if p]
     if len(out) <= 1:
         return Markup("").join(out)
-    return Markup("<br>").join([out[0]] + [Markup("then {0}").format(p) for p in out[1:]])
+    marked = [out[0]] + [Markup("then {0}").format(p) for p in out[1:]]
+    return Markup(";<br>").join(marked)
 
 
 _PROCESS = re.compile(r"\bstored\b|\bresearch (?:file|notes?)\b|\bmust not\b", re.I)
