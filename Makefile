@@ -67,8 +67,8 @@ report: $(STAMP) ## build report/briefing.html, briefing.pdf, figures/ and the c
 editions: $(STAMP) ## build every edition in editions/editions.yaml into report/editions/, in parallel, with an index
 	@$(BIN)/csto-briefing editions "$$EDITIONS"
 
-test: $(STAMP) ## run every test (CI; they build the briefing in temporary folders, sharing builds)
-	@$(BIN)/python -m pytest
+test: $(STAMP) ## run every test (CI; two workers; they build the briefing in temporary folders, sharing builds)
+	@$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 test-fast: $(STAMP) ## run the tests that start no kernel (under 30 s)
 	@$(BIN)/python -m pytest -q -m "not kernel" -n 2 -p no:cacheprovider

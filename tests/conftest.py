@@ -5,14 +5,18 @@ fixtures it uses and the module's helpers it calls are searched for what starts 
 `make test-fast` runs `-m "not kernel"`, and there any attempt to start a kernel fails the test.
 
 Builds are shared: `built_project` builds the briefing once per session from a copy of data/ with the default
-parameters (`built` is its report folder); `build_of(...)` builds once per distinct set of parameters."""
+parameters (`built` is its report folder); `build_of(...)` builds once per distinct set of parameters (a build with the
+PDF also serves a request without it). Under pytest-xdist (`make test` runs two workers) the workers share them too:
+each build is made by the first worker that asks, in a folder of the session's, under a file lock the other waits on
+(`shared_folder`). Tests read these builds and never change them; a test that changes its inputs builds its own."""
 
 from __future__ import annotations
 
 import inspect
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,7 +28,7 @@ ROOT = paths.ROOT
 
 STARTS_KERNELS = re.compile(
     r"\bbuild\(|\"build\"|papermill|\bRunner\(|build_editions|\"editions\"|preview|execute_notebook|nbclient|"
-    r"start_new_kernel|\bbuilt\b|build_of\(|\bbuilt_project\b|layout_builds\.")
+    r"start_new_kernel|\bbuilt\b|build_of\(|\bbuilt_project\b|layout_builds\.|\blayout_editions\b")
 
 
 def _sources(item: pytest.Item) -> list[str]:
@@ -131,25 +135,79 @@ class BuiltProject:
         return build(self.config(pdf, **params))
 
 
+def session_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test session's temporary folder, the same for every pytest-xdist worker (each worker's own is inside it)."""
+    import os
+
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def shared_folder(session: Path, name: str) -> Iterator[tuple[Path, bool]]:
+    """(folder, done): a folder of the session's for one shared build, held under an exclusive file lock until the
+    block ends (another worker asking for the same build waits, then finds it done). The caller builds into the folder
+    when done is False; the folder counts as done only if the block ends without an error."""
+    import fcntl
+
+    session.mkdir(parents=True, exist_ok=True)
+    folder = session / f"shared-{name}"
+    with open(session / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            done = (folder / ".done").is_file()
+            if not done:
+                shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+                folder.mkdir()
+            yield folder, done
+            (folder / ".done").touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 _builds: dict[tuple, BuiltProject] = {}
+
+
+def _folder_name(key: tuple) -> str:
+    import hashlib
+
+    return hashlib.sha256(repr(key).encode()).hexdigest()[:16]
 
 
 @pytest.fixture(scope="session")
 def build_of(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., BuiltProject]:
     """build_of(as_of=...) -> the briefing built once per session for these parameters, from a copy of data/
-    (pdf=False: without the PDF, for tests that read only the notebooks or the HTML)."""
+    (pdf=False: without the PDF, for tests that read only the notebooks or the HTML; the build with the PDF serves
+    these too when it exists already)."""
 
     def get(pdf: bool = True, **params: str) -> BuiltProject:
         key = (pdf, *sorted(params.items()))
+        with_pdf = (True, *key[1:])
+        if key not in _builds and with_pdf not in _builds and not pdf:  # built with the PDF by another worker?
+            folder = session_folder(tmp_path_factory) / f"shared-{_folder_name(with_pdf)}"
+            if (folder / ".done").is_file():
+                _builds[with_pdf] = BuiltProject(folder)
+        if key not in _builds and with_pdf in _builds:
+            return _builds[with_pdf]
         if key not in _builds:
-            root = tmp_path_factory.mktemp("built")
-            shutil.copytree(paths.DATA_DIR, root / "data")
-            project = BuiltProject(root)
-            project.build(pdf, **params)
+            with shared_folder(session_folder(tmp_path_factory), _folder_name(key)) as (root, done):
+                project = BuiltProject(root)
+                if not done:
+                    shutil.copytree(paths.DATA_DIR, root / "data")
+                    project.build(pdf, **params)
             _builds[key] = project
         return _builds[key]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def layout_editions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every edition of editions/editions.yaml with its PDF, built once per session (layout_builds.editions)."""
+    from . import layout_builds
+
+    with shared_folder(session_folder(tmp_path_factory), "editions") as (root, done):
+        return layout_builds.editions(root, build=not done)
 
 
 @pytest.fixture(scope="session")
@@ -162,6 +220,14 @@ def built_project(build_of) -> BuiltProject:
 def built(built_project: BuiltProject) -> Path:
     """The report folder of the briefing built with the default parameters."""
     return built_project.root / "report"
+
+
+@pytest.fixture(scope="session")
+def built_page_texts(built: Path) -> list[str]:
+    """The text of each page of the default briefing's PDF as pypdf extracts it, read once per session."""
+    import pypdf
+
+    return [page.extract_text() for page in pypdf.PdfReader(built / "briefing.pdf").pages]
 
 
 def edit_cell(path: Path, row_id: str, column: str, value: str) -> int:

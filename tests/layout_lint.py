@@ -25,6 +25,7 @@ Rules
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -99,6 +100,15 @@ TOLERANCE = 0.75  # points: rounding in glyph boxes
 
 
 def load(pdf_path: Path) -> list[Page]:
+    """Every page of the PDF, read once per version of the file (the rules only read the pages: tests of the same PDF
+    share them)."""
+    path = Path(pdf_path).resolve()
+    stat = path.stat()
+    return list(_load(str(path), stat.st_size, stat.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(pdf_path: str, size: int, mtime_ns: int) -> tuple[Page, ...]:
     import pdfplumber
 
     pages = []
@@ -139,7 +149,7 @@ def load(pdf_path: Path) -> list[Page]:
                 walk(node, (), -1, None)
             page.tables = table_parts(tree)
             pages.append(page)
-    return pages
+    return tuple(pages)
 
 
 def _mcids(node) -> set[int]:

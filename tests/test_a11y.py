@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from . import layout_builds
-
 WIDTHS = (1280, 390)
 BLOCKING = {"serious", "critical"}
 
@@ -97,8 +95,8 @@ def _pages(editions: dict[str, Path], built: Path) -> list[tuple[str, Path]]:
 
 
 @pytest.fixture(scope="module")
-def editions() -> dict[str, Path]:
-    return layout_builds.editions()
+def editions(layout_editions: dict[str, Path]) -> dict[str, Path]:
+    return layout_editions  # built once per session (tests/layout_builds.py)
 
 
 def test_axe_no_serious_or_critical_violation(browser, built: Path, editions: dict[str, Path]):

@@ -3,6 +3,7 @@ bibliography in order of first citation, and an early edition that holds nothing
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,7 @@ def visible(html: str) -> str:
     return straight(re.sub(r"\s+", " ", " ".join(text_nodes(html, ("style", "script", "title")))))
 
 
+@functools.cache  # the same PDF is read by several tests
 def pdf_text(path: Path) -> str:
     return straight(re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages)))
 

@@ -1,7 +1,13 @@
 """The README's data dictionary is the codebook's, word for word."""
 
+import pytest
+
 from csto_briefing import paths
 from csto_briefing.data.codebook import data_dictionary_markdown, load_codebook
+
+# make test runs two pytest-xdist workers (--dist loadgroup): the tests that change or compare files of the project
+# itself run on one worker, one after the other (this module reads README.md, which test_robust_build edits for a moment).
+pytestmark = pytest.mark.xdist_group("project-files")
 
 
 def test_readme_data_dictionary_matches_the_codebook():

@@ -14,16 +14,25 @@ from csto_briefing.pipeline.build import build
 from csto_briefing.pipeline.config import BuildConfig
 from csto_briefing.pipeline.state import read_state
 
+# make test runs two pytest-xdist workers (--dist loadgroup): the tests that change or compare files of the project
+# itself run on one worker, one after the other (this module edits the export stylesheet in the package).
+pytestmark = pytest.mark.xdist_group("project-files")
+
+# A briefing of four notebooks: two that read data/commentary.csv (02 also shows a chart, 08 the quote edited
+# below), two that do not (01 the front page, 11 the bibliography every citation needs).
+NOTEBOOKS = ["01_front.ipynb", "02_kazakhstan.ipynb", "08_annex_c_statements.ipynb", "11_annex_f_method.ipynb"]
+
 
 class Project:
     def __init__(self, root: Path):
         self.root = root
         self.data = root / "data"
+        self.notebooks = root / "notebooks"
         self.lines: list[str] = []
 
     def config(self) -> BuildConfig:
-        return BuildConfig(data_dir=self.data, build_dir=self.root / "build", report_dir=self.root / "report",
-                           log=self.lines.append)
+        return BuildConfig(data_dir=self.data, notebooks_dir=self.notebooks, build_dir=self.root / "build",
+                           report_dir=self.root / "report", log=self.lines.append)
 
     def build(self) -> list[Path]:
         self.lines.clear()
@@ -41,9 +50,16 @@ class Project:
 
 
 @pytest.fixture(scope="module")
-def project(built_project) -> tuple[Project, dict[str, bytes]]:
-    """The session's shared build (tests/conftest.py): each test here puts its data back as it was."""
-    project = Project(built_project.root)
+def project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, dict[str, bytes]]:
+    """A project of its own (a copy of data/ and of four notebooks), built once with the PDF: each test here changes
+    an input and puts it back as it was; the session's shared builds are never changed."""
+    project = Project(tmp_path_factory.mktemp("incremental"))
+    shutil.copytree(paths.DATA_DIR, project.data)
+    project.notebooks.mkdir()
+    for name in NOTEBOOKS:
+        shutil.copy(paths.NOTEBOOKS_DIR / name, project.notebooks / name)
+    project.build()
+    assert len(project.executed()) == len(NOTEBOOKS)
     return project, project.snapshot()
 
 
@@ -105,7 +121,7 @@ def _edit_first_cell(notebook: Path, cell_type: str, text: str) -> bytes:
 def test_a_markdown_edit_reexports_without_executing_and_a_code_edit_runs_that_notebook(project):
     """Execution is keyed on code cells; the export on everything (the prose comes from the source notebook)."""
     p, _ = project
-    notebook = paths.NOTEBOOKS_DIR / "02_kazakhstan.ipynb"
+    notebook = p.notebooks / "02_kazakhstan.ipynb"
     original = _edit_first_cell(notebook, "markdown", "\n\nA sentence added by the Markdown-edit test.")
     try:
         written = p.build()
@@ -132,7 +148,7 @@ def test_a_clean_rebuild_gives_the_same_bytes(project):
     shutil.rmtree(p.root / "build")
     shutil.rmtree(p.root / "report")
     p.build()
-    assert len(p.executed()) == len(list(paths.NOTEBOOKS_DIR.glob("*.ipynb")))
+    assert len(p.executed()) == len(NOTEBOOKS)
     second = p.snapshot()
     assert sorted(second) == sorted(first)
     assert [name for name in first if first[name] != second[name]] == []

@@ -12,7 +12,6 @@ import pytest
 
 from csto_briefing import paths
 
-from . import layout_builds
 from . import layout_lint as lint
 
 CSS = (paths.TEMPLATES_DIR / "briefing" / "briefing.css").read_text(encoding="utf-8")
@@ -255,16 +254,12 @@ def test_briefing_layout(built: Path):
     assert not problems, "\n" + problems
 
 
-def _editions():
-    return sorted(layout_builds.editions().items())
-
-
 @pytest.fixture(scope="module")
-def editions() -> dict[str, Path]:
-    return layout_builds.editions()
+def editions(layout_editions: dict[str, Path]) -> dict[str, Path]:
+    return layout_editions  # built once per session (tests/layout_builds.py)
 
 
-@pytest.mark.kernel  # builds every edition (layout_builds), which the automatic marking cannot see
+@pytest.mark.kernel  # builds every edition (layout_editions)
 def test_every_edition_layout(editions: dict[str, Path]):
     """No exception, no allowlist: every rule on every edition of editions/editions.yaml (issue 12)."""
     found = {name: lint.lint(folder / "briefing.pdf", BLOCK, header=SHORT_HEADER) for name, folder in editions.items()}
@@ -377,13 +372,13 @@ def _reader_text(html: str) -> str:
     return re.sub(r"(?:https?://|www\.)\S+", " ", soup.body.get_text(" ") if soup.body else soup.get_text(" "))
 
 
-def test_the_briefing_sets_typographic_apostrophes(built: Path):
+def test_the_briefing_sets_typographic_apostrophes(built: Path, built_page_texts: list[str]):
     """No straight apostrophe between two letters in the reader text of the HTML ("Armenia's") or of the PDF."""
     html = (built / "briefing.html").read_text(encoding="utf-8")
     found = [m.group(0) for m in STRAIGHT_BETWEEN_LETTERS.finditer(_reader_text(html))]
     assert not found, f"straight apostrophes in the HTML text: {found[:10]}"
     assert "’" in _reader_text(html)
-    text = re.sub(r"(?:https?://|www\.)\S+", " ", " ".join(page.extract_text() for page in pypdf.PdfReader(built / "briefing.pdf").pages))
+    text = re.sub(r"(?:https?://|www\.)\S+", " ", " ".join(built_page_texts))
     found = [text[max(0, m.start() - 20):m.end() + 20] for m in STRAIGHT_BETWEEN_LETTERS.finditer(text)]
     assert not found, f"straight apostrophes in the PDF text: {found[:10]}"
 

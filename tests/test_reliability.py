@@ -26,6 +26,10 @@ from csto_briefing.present.formatting import safe_link
 
 from .conftest import edit_cell
 
+# make test runs two pytest-xdist workers (--dist loadgroup): the tests that change or compare files of the project
+# itself run on one worker, one after the other (this module compares every file of the project before and after a build).
+pytestmark = pytest.mark.xdist_group("project-files")
+
 CLI = [sys.executable, "-m", "csto_briefing.cli"]
 
 

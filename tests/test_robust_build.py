@@ -22,6 +22,10 @@ from csto_briefing.pipeline.config import BuildConfig
 
 from .test_reliability import CLI, last_good_report, snapshot, tiny_notebooks
 
+# make test runs two pytest-xdist workers (--dist loadgroup): the tests that change or compare files of the project
+# itself run on one worker, one after the other (this module edits README.md and runs make in the project).
+pytestmark = pytest.mark.xdist_group("project-files")
+
 
 def _immutable(path: Path) -> bool:
     """Make path immutable (chattr +i) if the machine allows it."""

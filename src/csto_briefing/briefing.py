@@ -110,6 +110,13 @@ class Briefing:
     def claims(self) -> pd.DataFrame:
         return self.data.claims
 
+    @cached_property
+    def source_issued(self) -> dict[str, str]:
+        """Each source's `issued` date as data/sources.csv gives it ('' when not known), by source id: read once, looked
+        up by every citation (present/output.py, `issued_dates`)."""
+        sources = self.data.sources
+        return dict(zip(sources["source_id"], sources["issued"]))
+
     # -- sources ------------------------------------------------------------------------------------
     @cached_property
     def source_numbers(self) -> dict[str, int]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from . import paths
 
 VALIDATED_ENV = "CSTO_BRIEFING_VALIDATED"  # fingerprint of data already validated by this build
+DATA_ENV = "CSTO_BRIEFING_DATA"  # the folder of that data (the kernels' warm parent reads it once for them)
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -83,15 +83,23 @@ class CodebookError(ValueError):
     """The codebook itself is malformed."""
 
 
-# libyaml's parser where PyYAML was built with it (ten times faster on the codebook), else the pure-Python one
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _yaml_error(where: str, exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
     what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     place = f"{where}:{mark.line + 1}:{mark.column + 1}" if mark is not None else where
     return f"{place}: cannot be read as YAML: {what}"
+
+
+def _safe_load(text: str):
+    """yaml.safe_load, with libyaml's parser when PyYAML has it (ten times faster: every kernel reads the codebook);
+    a document it refuses is read again by the pure-Python parser, whose error message the user is shown."""
+    loader = getattr(yaml, "CSafeLoader", None)
+    if loader is not None:
+        try:
+            return yaml.load(text, Loader=loader)  # CSafeLoader: the safe loader, in C
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
 
 
 def load_codebook(path: Path | None = None) -> Codebook:
@@ -106,12 +114,9 @@ def load_codebook(path: Path | None = None) -> Codebook:
     except (OSError, UnicodeDecodeError) as exc:
         raise CodebookError(f"{where}: cannot be read ({type(exc).__name__}: {exc})") from None
     try:
-        raw = yaml.load(text, Loader=_FAST_LOADER)
-    except yaml.YAMLError:
-        try:  # the pure-Python parser words its errors better than libyaml: parse again with it to report
-            raw = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise CodebookError(_yaml_error(where, exc)) from None
+        raw = _safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CodebookError(_yaml_error(where, exc)) from None
     try:
         return _parse(raw, where)
     except CodebookError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,15 +67,26 @@ def _typed(frame: pd.DataFrame, table: Table) -> pd.DataFrame:
     return out.reset_index()
 
 
+# The tables of the data the build validated, read once in the kernels' warm parent (pipeline/kernels.py) before it
+# forks them: {(data folder, fingerprint): (codebook, typed tables)}, one entry at most. Each kernel gets copies.
+_validated: dict[tuple[str, str], tuple[Codebook, dict[str, pd.DataFrame]]] = {}
+
+
 def load_dataset(data_dir: Path | None = None, codebook: Codebook | None = None) -> Dataset:
     """Read and validate every table; raise DataError listing every problem, or return typed tables.
 
     When the build has validated these exact files already (same fingerprint in the environment),
-    the pandera checks are not run again in each notebook's kernel."""
+    the pandera checks are not run again in each notebook's kernel, and the tables the warm parent read
+    (`keep_validated`) are copied instead of read again."""
     data_dir = Path(data_dir or paths.DATA_DIR)
     if not data_dir.is_dir():
         what = "is not a folder" if data_dir.exists() else "folder is missing"
         raise DataError([Problem(paths.display_path(data_dir), 0, "", f"{what} (the tables and codebook.yaml live there)")])
+    validated = os.environ.get(VALIDATED_ENV)
+    if validated and codebook is None and _validated:
+        kept = _validated.get((str(data_dir.resolve()), validated))
+        if kept is not None and fingerprint(data_dir, codebook_path(data_dir)) == validated:
+            return Dataset(copy.deepcopy(kept[0]), TrackedTables({name: frame.copy() for name, frame in kept[1].items()}), data_dir)
     try:
         codebook = codebook or load_codebook(codebook_path(data_dir))
     except CodebookError as exc:
@@ -90,13 +102,25 @@ def load_dataset(data_dir: Path | None = None, codebook: Codebook | None = None)
     for path in sorted(data_dir.glob("*.csv")):  # a file the codebook does not list is ignored, but never read if odd
         if path.name not in listed and (odd := not_a_plain_file(path, paths.display_path(path), None)) is not None:
             problems.append(odd)
-    validated = os.environ.get(VALIDATED_ENV)
     if problems or not validated or validated != fingerprint(data_dir, codebook_path(data_dir)):
         problems.extend(validate_frames(raw, codebook, data_dir))
         problems.extend(plausibility_problems(raw, codebook, data_dir))
     if problems:
         raise DataError(problems)
     return Dataset(codebook, TrackedTables({name: _typed(raw[name], codebook.tables[name]) for name in raw}), data_dir)
+
+
+def keep_validated(data_dir: Path) -> None:
+    """Read the tables the build validated (the fingerprint in the environment) and keep them for load_dataset: done
+    once by the kernels' warm parent, so that each kernel forked from it copies them instead of reading them again.
+    Nothing is kept when the data is not the validated data."""
+    validated = os.environ.get(VALIDATED_ENV)
+    data_dir = Path(data_dir)
+    if not validated or not data_dir.is_dir() or fingerprint(data_dir, codebook_path(data_dir)) != validated:
+        return
+    data = load_dataset(data_dir)
+    _validated.clear()
+    _validated[(str(data_dir.resolve()), validated)] = (data.codebook, dict(data.tables))
 
 
 def check_data(data_dir: Path | None = None) -> list[Problem]:

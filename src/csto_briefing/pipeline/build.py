@@ -104,7 +104,7 @@ def _build(config: BuildConfig, started: float) -> list[Path]:
     config.checked = check(config.params, case_ids=case_ids, date_range=(date.fromisoformat(first), date.fromisoformat(last)),
                            first_dates={k: date.fromisoformat(v) for k, v in first_dates.items()})
     # the kernels need not validate these exact files again; caches go under build/.cache
-    with scoped_environment({**contain(config.build_dir), hashing.VALIDATED_ENV: fp}):
+    with scoped_environment({**contain(config.build_dir), hashing.VALIDATED_ENV: fp, hashing.DATA_ENV: str(config.data_dir)}):
         return _execute_and_publish(config, state, started)
 
 

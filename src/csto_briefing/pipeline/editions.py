@@ -22,7 +22,7 @@ from ..briefing import check_against_data
 from ..data.asof import data_date_range
 from ..data.dataset import load_dataset
 from ..errors import BuildError
-from ..hashing import VALIDATED_ENV, codebook_path, fingerprint
+from ..hashing import DATA_ENV, VALIDATED_ENV, codebook_path, fingerprint
 from ..parameters import ParameterError
 from ..present.formatting import fmt_date
 from .config import contain, scoped_environment
@@ -84,7 +84,7 @@ def _build_editions(editions_file: Path, report_dir: Path, build_dir: Path, data
     duplicates = sorted({e.checked["as_of"] for e in editions if [x.checked["as_of"] for x in editions].count(e.checked["as_of"]) > 1})
     if duplicates:
         raise ParameterError([f"{paths.display_path(editions_file)}: two editions as of {d}: each needs its own as_of" for d in duplicates])
-    environment = {**contain(build_dir), VALIDATED_ENV: fingerprint(data_dir, codebook_path(data_dir))}
+    environment = {**contain(build_dir), VALIDATED_ENV: fingerprint(data_dir, codebook_path(data_dir)), DATA_ENV: str(data_dir)}
     with scoped_environment(environment):
         written = _run(editions, report_dir, notebooks_dir, data_dir, pdf, workers, log, started)
     record_editions(key, build_dir, written)

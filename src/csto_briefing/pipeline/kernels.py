@@ -114,6 +114,7 @@ def _parent_main() -> None:
                 importlib.import_module(name)
             except Exception:  # a name from `from X import Y` that is not a module, a module missing here ...
                 failed.append(name)
+        _keep_validated_data(failed)
     finally:
         del builtins.get_ipython  # type: ignore[attr-defined]
     threads = threading.active_count()
@@ -152,6 +153,23 @@ def _parent_main() -> None:
         except OSError:
             pass
     os._exit(0)
+
+
+def _keep_validated_data(failed: list[str]) -> None:
+    """When the notebooks load the package's data and the build has validated it (hashing.VALIDATED_ENV, DATA_ENV), read
+    the tables once here: every kernel forked from this parent copies them instead of reading and typing them again.
+    Each kernel is a process of its own, so what one notebook does to its copy reaches no other."""
+    from .. import hashing
+
+    data_dir = os.environ.get(hashing.DATA_ENV)
+    if not data_dir or "csto_briefing.data.dataset" not in sys.modules:
+        return
+    try:
+        from ..data.dataset import keep_validated
+
+        keep_validated(Path(data_dir))
+    except Exception:  # the kernels read the data themselves, and report what is wrong with it
+        failed.append(f"the validated data in {data_dir}")
 
 
 def _kernel_child(request: dict) -> None:

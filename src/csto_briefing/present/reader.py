@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from ..data.dates import period_end, period_start
 from .formatting import MONTHS, fmt_date, fmt_time, safe_link
-from .output import cite
+from .output import cite, issued_dates
 
 if TYPE_CHECKING:
     from ..briefing import Briefing
@@ -37,10 +37,9 @@ def known_by(b: "Briefing", value: str) -> bool:
 
 def issued_by(b: "Briefing", source_id: str) -> bool:
     """Whether a source may be cited on as_of (as output.cite decides: issued no later than as_of)."""
-    sources = b.data.tables["sources"].set_index("source_id")
-    if source_id not in sources.index:
+    issued = issued_dates(b).get(source_id)
+    if issued is None:
         return False
-    issued = sources.loc[source_id, "issued"]
     return not issued or period_start(issued) <= b.as_of
 
 
@@ -107,13 +106,14 @@ def as_known(b: "Briefing", text: str, source_ids: str | list[str] = (), names: 
 
     if not text:
         return Markup("")
-    sources = b.data.tables["sources"].set_index("source_id")
+    sources = b.data.tables["sources"]
+    publisher = dict(zip(sources["source_id"], sources["publisher"]))
     row_ids = split_ids(source_ids) if isinstance(source_ids, str) else list(source_ids)
-    all_later = {i for i in sources.index if not issued_by(b, i)}
-    row_outlets = {sources.loc[i, "publisher"] for i in row_ids if i in sources.index and issued_by(b, i)}
-    known_outlets = {sources.loc[i, "publisher"] for i in sources.index if i not in all_later}
+    all_later = {i for i in publisher if not issued_by(b, i)}
+    row_outlets = {publisher[i] for i in row_ids if i in publisher and issued_by(b, i)}
+    known_outlets = {publisher[i] for i in publisher if i not in all_later}
     # outlets that had published nothing the data cites by as_of (and are not a source of this row)
-    later_names = {sources.loc[i, "publisher"] for i in all_later} - known_outlets - row_outlets
+    later_names = {publisher[i] for i in all_later} - known_outlets - row_outlets
     kept = []
     for clause in _CLAUSE.split(text):
         words = set(re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", clause))
