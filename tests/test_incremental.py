@@ -151,7 +151,14 @@ def test_a_clean_rebuild_gives_the_same_bytes(project):
     assert len(p.executed()) == len(NOTEBOOKS)
     second = p.snapshot()
     assert sorted(second) == sorted(first)
-    assert [name for name in first if first[name] != second[name]] == []
+    changed = [name for name in first if first[name] != second[name]]
+    assert changed == [], _first_difference(first[changed[0]], second[changed[0]]) if changed else ""
+
+
+def _first_difference(before: bytes, after: bytes) -> str:
+    """Where two versions of a file part (one flaky failure in a two-worker run showed only which files differed)."""
+    at = next((i for i, (x, y) in enumerate(zip(before, after)) if x != y), min(len(before), len(after)))
+    return f"first difference at byte {at}: {before[max(0, at - 300):at + 300]!r} != {after[max(0, at - 300):at + 300]!r}"
 
 
 def test_the_manifest_lists_inputs_parameters_versions_and_outputs(project):
