@@ -50,8 +50,11 @@ def test_bandits_quote_has_one_rating_in_annex_c_and_annex_d(data):
     rows = data.claims[data.claims["claim_id"] == "cl-bandits"]
     assert set(rows["verdict"]) == {"accurate"}
     for text in list(rows["correction"]) + [quote["note"]]:
-        assert "confirmed in an italian translation" in text.lower() and "weak mirror" in text
-        assert "original broadcast page was not found" in text and "No independent source" not in text
+        # the editor's review 2, items 8 and 16: the rating rests on A51; the note says what the other text is, in
+        # readers' words ('confirmed', 'weak mirror' and 'not found' were the research log's)
+        assert "Single source: also carried, in Italian translation, by a re-post site that does not name its original" in text
+        for log in ("confirmed", "weak mirror", "not found", "No independent source"):
+            assert log not in text, log
 
 
 def test_article_2_is_described_as_amended_not_as_consultations_only(data):
@@ -178,7 +181,11 @@ def test_bibliography_urls_and_titles(data):
         assert not shouted, (source_id, shouted)
         if row["title"]:
             assert row["publisher"] not in row["display_title"], source_id
-    assert "listing page" in sources.loc["regard-est-2023-07-03", "note"]
+    # the editor's review 2, item 16: kind of source and date, not how the page was found
+    assert "listing page" not in sources.loc["regard-est-2023-07-03", "note"]
+    assert "3 July 2023" in sources.loc["regard-est-2023-07-03", "note"]
+    assert "cited only for" not in sources.loc["rt-2022-09-14", "note"]
+    assert "It covers the night" not in sources.loc["jamnews-2022-01-seed", "note"]
     assert "offline copy" in sources.loc["wikipedia-csto-2022-11", "note"]
 
 
@@ -217,8 +224,11 @@ def test_bibliography_addresses_are_fixed_or_described(data):
     sources = data.sources.set_index("source_id")
     assert not sources["url"].str.contains(r":443/|[?&]rskey=", regex=True).any()
     assert sources.loc["trt-2022-01-12", "url"] == "https://www.trtworld.com/article/12770319"
-    assert "names another subject" in sources.loc["reseau-ria", "note"]
-    assert "unrelated site" in sources.loc["chinadaily-2010-06-19", "note"]
+    # the editor's review 2, item 16: what the page is, not what its address looks like
+    assert "names another subject" not in sources.loc["reseau-ria", "note"]
+    assert "re-post of a RIA Novosti report" in sources.loc["reseau-ria", "note"]
+    assert "unrelated site" not in sources.loc["chinadaily-2010-06-19", "note"]
+    assert "on a third-party site" in sources.loc["chinadaily-2010-06-19", "note"]
 
 
 def test_reader_note_keeps_a_capital_after_a_dropped_clause():
@@ -367,7 +377,7 @@ def test_factcheck_3_standing_of_the_bandits_quote_and_asia_plus(data):
     quote = data.commentary.set_index("quote_id").loc["q-tokayev-bandits"]
     claim = claims_on(data, "2025-12-31").loc["cl-bandits", "correction"]
     for text in (quote["note"], claim):
-        assert "Single source: confirmed in an Italian translation only" in text
+        assert "Single source: also carried, in Italian translation" in text
     events = data.events.set_index("event_id")
     assert events.loc["k-first", "actor"] == "Asia-Plus (media outlet)"
     assert set(data.sources[data.sources["publisher"] == "Asia-Plus"]["reliability"]) == {"media"}

@@ -373,3 +373,22 @@ def test_review_chronology_rows_read_as_sentences_and_notes_as_a_reader_reads_th
         assert log not in part, log
     # one impersonal voice: the confidence scale too (Annex F) speaks of the evidence, not of "we" (editor, item 12)
     assert "We see no reasonable" not in part and "No reasonable alternative reading of the evidence is apparent." in part
+
+
+def test_review2_chronology_rows_are_plain_sentences(html: str):
+    """The editor's second review, item 15: no row reads 'Actor: Sentence' ('Government of Kazakhstan: The price ...',
+    'Kassym-Jomart Tokayev, President: State of emergency ...'), nor '... is reported'; the bold actor opens a plain
+    sentence."""
+    chron = html[html.index('id="tbl-chronology"'):].split("</table>")[0]
+    for sentence in ("<strong>States Parties</strong> sign the Collective Security Treaty in Tashkent: Armenia, Kazakhstan",
+                     "<strong>Kazakhstan's</strong> price of liquefied petroleum gas doubles",
+                     "<strong>Kassym-Jomart Tokayev, President,</strong> declares a state of emergency in Mangystau",
+                     "<strong>Kassym-Jomart Tokayev, President,</strong> extends the state of emergency to Almaty region",
+                     "<strong>The CSTO Collective Peacekeeping Forces</strong> hold a closing ceremony in Almaty",
+                     "<strong>The Russian defence ministry</strong> reports that the last four aircraft",
+                     "<strong>The CSTO Collective Security Council,</strong> at the Yerevan summit, hands the chairmanship",
+                     "<strong>Asia-Plus</strong> (media outlet) calls the decision the first",
+                     "<strong>Kassym-Jomart Tokayev, President,</strong> has sent Pashinyan"):
+        assert sentence.replace("'", "\u2019") in chron or sentence in chron, sentence
+    assert not re.search(r"</strong>: [A-Z]", chron)
+    assert "is reported." not in chron and "Asia-Plus reports" not in chron and "is reported by" not in chron

@@ -171,7 +171,7 @@ def test_changes_since(tmp_path: Path):
     html = re.sub(r"\s+", " ", html)
     assert result.returncode == 0, result.stderr
     assert "What changed since 7 January 2022" in html
-    assert "The last four Russian aircraft" in html  # a new event
+    assert "the last four aircraft, with force commander Andrey Serdyukov, have left Kazakhstan" in html  # a new event
     assert "was about 2,500 servicemen (6 January 2022); now 2,030 servicemen (19 January 2022)" in html
     assert "Armenia&#39;s contingent" not in html and "Armenia's contingent" not in html  # 100 then, 100 now: no revision
     assert "The death toll in Kazakhstan: 225 people (15 January 2022)" in html  # first reported in the period
