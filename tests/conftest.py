@@ -69,6 +69,32 @@ def pytest_configure(config: pytest.Config) -> None:
         _forbid_kernels()
 
 
+XDIST_GROUP = re.compile(r'^pytestmark = pytest\.mark\.xdist_group\("([^"]+)"\)', re.M)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`make test` runs two workers: the tests of modules marked `xdist_group("name")` run on one worker, one after the
+    other; every other test is sent on its own, as `--dist load` does. (pytest-xdist's own loadgroup does not group
+    under pytest 9: it renames `item._nodeid`, which pytest 9 no longer reads, so the groups were silently ignored
+    and a stylesheet edit in one worker reached a build in the other.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    groups: dict[str, str] = {}
+
+    def group_of(path: str) -> str:
+        if path not in groups:
+            source = ROOT / path
+            found = XDIST_GROUP.search(source.read_text(encoding="utf-8")) if source.suffix == ".py" and source.is_file() else None
+            groups[path] = found.group(1) if found else ""
+        return groups[path]
+
+    class ByGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return group_of(nodeid.split("::", 1)[0]) or nodeid
+
+    return ByGroup(config, log)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("kernel") is None and starts_kernels(item):

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from csto_briefing import paths
 
 PACKAGE = Path(paths.PACKAGE_DIR)
@@ -72,3 +74,23 @@ def test_importing_the_package_leaves_matplotlibs_backend_alone():
             "import csto_briefing.pipeline.build; print(before == matplotlib.get_backend())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"MPLBACKEND": "svg"})
     assert out.stdout.strip() == "True"
+
+
+@pytest.mark.kernel  # no kernel, but two pytest workers started (13 s): in `make test`, not in the fast tier
+def test_the_tests_of_a_group_run_on_one_worker():
+    """`make test` runs two pytest-xdist workers; the modules marked xdist_group("project-files") edit or compare files
+    of the project and must run on one worker, one after the other (pytest-xdist's own loadgroup silently stopped
+    grouping under pytest 9, and a stylesheet edited by one worker reached a build in the other)."""
+    import subprocess
+    import sys
+
+    from csto_briefing import paths
+
+    result = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-v", "-p", "no:cacheprovider",
+                             "tests/test_docs.py", "tests/test_crossrefs.py"], capture_output=True, text=True, cwd=paths.ROOT,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:]
+    workers = {line.split("]")[0].strip("[") for line in result.stdout.splitlines() if "PASSED tests/test_docs.py::" in line}
+    assert len(workers) == 1 and len([ln for ln in result.stdout.splitlines() if "PASSED tests/test_docs.py::" in ln]) >= 3
+    others = {line.split("]")[0].strip("[") for line in result.stdout.splitlines() if "PASSED tests/test_crossrefs.py::" in line}
+    assert others == {"gw0", "gw1"}  # the tests outside a group are spread over both workers
