@@ -392,3 +392,13 @@ def test_review2_chronology_rows_are_plain_sentences(html: str):
         assert sentence.replace("'", "\u2019") in chron or sentence in chron, sentence
     assert not re.search(r"</strong>: [A-Z]", chron)
     assert "is reported." not in chron and "Asia-Plus reports" not in chron and "is reported by" not in chron
+
+
+def test_each_annex_opens_a_page(built: Path):
+    """The editor found Annex B's heading and introduction at the foot of a page, its table on the next: in print each
+    annex opens a page, its heading first (the running head is drawn in the margin and is not part of the page's text)."""
+    reader = pypdf.PdfReader(built / "briefing.pdf")
+    starts = {item.title: reader.get_destination_page_number(item) for item in reader.outline if not isinstance(item, list)}
+    for title in ANNEXES:
+        page = reader.pages[starts[title]].extract_text()
+        assert page.lstrip().startswith(title), (title, page[:120])
