@@ -60,7 +60,9 @@ def test_reader_note_drops_words_about_how_the_data_were_compiled():
 
 def _briefing():
     data = load_dataset()
-    return SimpleNamespace(data=data, as_of=pd.Timestamp("2025-12-31").date(), citations={})
+    sources = data.tables["sources"]
+    return SimpleNamespace(data=data, as_of=pd.Timestamp("2025-12-31").date(), citations={},
+                           source_issued=dict(zip(sources["source_id"], sources["issued"])))
 
 
 def test_scale_items_print_each_term_once():

@@ -113,7 +113,7 @@ class Briefing:
     @cached_property
     def source_issued(self) -> dict[str, str]:
         """Each source's `issued` date as data/sources.csv gives it ('' when not known), by source id: read once, looked
-        up by every citation (present/output.py, `issued_dates`)."""
+        up by every citation (present/output.py, present/reader.py)."""
         sources = self.data.sources
         return dict(zip(sources["source_id"], sources["issued"]))
 

@@ -63,16 +63,6 @@ def _plain(markup: str) -> str:
 
 # -- citations -----------------------------------------------------------------------------------
 
-def issued_dates(b: "Briefing") -> dict[str, str]:
-    """Each source's `issued` date ('' when not known), by source id: the Briefing's, read once per edition (an object
-    without it, such as a test's stand-in, gets them read from its data now)."""
-    found = getattr(b, "source_issued", None)
-    if isinstance(found, dict):
-        return found
-    sources = b.data.tables["sources"]
-    return dict(zip(sources["source_id"], sources["issued"]))
-
-
 def cite(b: "Briefing", ids: str | Iterable[str]) -> Markup:
     """A citation of one or more sources (ids, or a ';'-separated cell). Raises CitationError for an unknown
     source or one issued after as_of: an edition shows only what was known on its date."""
@@ -80,7 +70,7 @@ def cite(b: "Briefing", ids: str | Iterable[str]) -> Markup:
     wanted = list(dict.fromkeys(wanted))
     if not wanted:
         return Markup("")
-    dates = issued_dates(b)
+    dates = b.source_issued
     for source_id in wanted:
         if source_id not in dates:
             raise CitationError(f"cited source {source_id!r} is not in data/sources.csv")
@@ -97,7 +87,7 @@ def known_sources(b: "Briefing", ids: str | Iterable[str]) -> list[str]:
     """The sources among ids that were out on as_of (issued on or before it, or undated), in the order given:
     a fact whose sources all came out later was not known on that date."""
     wanted = split_ids(ids) if isinstance(ids, str) else [i for s in ids for i in split_ids(s)]
-    issued = issued_dates(b)
+    issued = b.source_issued
     return [i for i in dict.fromkeys(wanted) if i in issued and not (issued[i] and period_start(issued[i]) > b.as_of)]
 
 

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from ..data.dates import period_end, period_start
 from .formatting import MONTHS, fmt_date, fmt_time, safe_link
-from .output import cite, issued_dates
+from .output import cite
 
 if TYPE_CHECKING:
     from ..briefing import Briefing
@@ -37,7 +37,7 @@ def known_by(b: "Briefing", value: str) -> bool:
 
 def issued_by(b: "Briefing", source_id: str) -> bool:
     """Whether a source may be cited on as_of (as output.cite decides: issued no later than as_of)."""
-    issued = issued_dates(b).get(source_id)
+    issued = b.source_issued.get(source_id)
     if issued is None:
         return False
     return not issued or period_start(issued) <= b.as_of
