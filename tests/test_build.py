@@ -200,7 +200,10 @@ def test_a_failing_cell_stops_the_build_with_notebook_cell_and_error(tmp_path: P
     assert f"error: {notebooks / '02_bad.ipynb'}: cell 3: ValueError: broken on purpose" in result.stderr
     assert f"kept at {tmp_path / 'build' / '02_bad.ipynb'}" in result.stderr
     assert "Traceback" not in result.stderr
-    assert (tmp_path / "build" / "02_bad.ipynb").is_file()
+    kept = json.loads((tmp_path / "build" / "02_bad.ipynb").read_text())  # written once, when the run ended: whole
+    code = [c for c in kept["cells"] if c["cell_type"] == "code" and "injected-parameters" not in c["metadata"].get("tags", [])]
+    assert [c["metadata"]["papermill"]["status"] for c in code] == ["completed", "completed", "failed"]
+    assert code[2]["outputs"][0]["evalue"] == "broken on purpose"
     assert sorted(p.name for p in report.iterdir()) == ["briefing.pdf"]
     assert (report / "briefing.pdf").read_bytes() == b"last good report"
 

@@ -108,12 +108,17 @@ class BriefingNotebookClient(PapermillNotebookClient):
             if reply["parent_header"].get("msg_id") != msg_id:
                 continue
             self._language_info = reply["content"].get("language_info")
-            seen = time.monotonic() + 0.5  # IOPub connected: the status message of this request arrives
+            # IOPub connected: the kernel's welcome on our subscription (ipykernel 6.21 and later) or the status message
+            # of this request arrives. The welcome can come after the status (lost before the subscription took):
+            # waiting for the status alone cost half a second in every other kernel start.
+            seen = time.monotonic() + 0.5
             while time.monotonic() < seen:
                 try:
                     msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=max(0.0, seen - time.monotonic())))
                 except Empty:
                     break
+                if msg["msg_type"] == "iopub_welcome":  # the kernel saw our subscription: IOPub is connected
+                    return
                 if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status" \
                         and msg["content"].get("execution_state") == "idle":
                     return
@@ -199,4 +204,12 @@ class BriefingEngine(NBClientEngine):
             startup_timeout=start_timeout, kernel_name=kernel_name,
             log=_quiet, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file,
             output_limit=int(output_limit or 0), **kwargs)
-        return client.execute()
+        # papermill writes the whole output notebook at the start and at the end of every cell, so that a long run can
+        # be watched in the file: two writes a cell, each of every output so far (for a notebook with charts, a third
+        # of its time). The build reads the file only when the run has ended, and papermill writes it then in any case
+        # (notebook_complete, also after a failing cell, a limit or Ctrl-C): the writes in between are left out.
+        output_path, nb_man.output_path = nb_man.output_path, None
+        try:
+            return client.execute()
+        finally:
+            nb_man.output_path = output_path
