@@ -24,7 +24,7 @@ from csto_briefing import paths
 from csto_briefing.present.formatting import MONTHS, words
 from csto_briefing.present.reader import reader_note
 
-from .reading import text_nodes
+from .reading import pdf_body_text, text_nodes
 
 DATA = paths.DATA_DIR
 CORE = ("01_front", "02_kazakhstan", "03_armenia", "04_why", "05_outlook", "05b_changes")
@@ -68,9 +68,12 @@ def pdf(built: Path) -> pypdf.PdfReader:
 
 
 @pytest.fixture(scope="module")
-def pdf_text(pdf: pypdf.PdfReader) -> str:
-    text = flat(" ".join(page.extract_text() for page in pdf.pages))
-    return core_of(text)
+def pdf_text(built: Path, pdf: pypdf.PdfReader) -> str:
+    """The core's text as printed, page after page without the running head and footer between them (a sentence the
+    page break splits reads on), up to the page where Annex A opens."""
+    annex = [pdf.get_destination_page_number(item) + 1 for item in pdf.outline
+             if not isinstance(item, list) and ANNEX_A.match(item.title)]
+    return core_of(flat(pdf_body_text(built / "briefing.pdf", pages=annex[0] if annex else None)))
 
 
 def both(expected: str, html_text: str, pdf_text: str) -> None:
