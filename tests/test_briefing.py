@@ -826,3 +826,32 @@ def test_review2_editor_appeal_time_antecedents_and_references(html_text: str, p
     both("Annex A lists every event.", html_text, pdf_text)
     assert "chronology at the end" not in html_text
     both("Armenia's prime minister said Armenia had in practice frozen its participation", html_text, pdf_text)
+
+
+def _armenia_section(text: str) -> str:
+    return text[text.rindex("Armenia's appeals and the CSTO's answers"):text.rindex("Why the answers differed")]
+
+
+def test_review3_azerbaijans_own_account_beside_armenias(html_text: str, pdf_text: str):
+    """The editor's review 3, item 1: section 2 gave only Armenia's account of May 2021 and September 2022. Azerbaijan's
+    stated account is now beside it, each attributed to the ministry that gave it and cited to the pages found in the
+    stored pages (TASS, 15 May 2021, and AZERTAC, 16 May 2021: the foreign minister to his Tajik counterpart; Trend and
+    Azernews, 13 September 2022: the defence ministry's statement)."""
+    sources = {s["source_id"]: s for s in rows("sources")}
+    expected = {"tass-2021-05-15": "https://tass.com/world/1290031",
+                "azertag-2021-05-16": "https://azertag.az/en/xeber/Azerbaijani_Tajik_FMs_hold_phone_talk-1780807",
+                "trend-2022-09-13": "https://en.trend.az/azerbaijan/politics/3643447.html",
+                "azernews-2022-09-13": "https://www.azernews.az/nation/199255.html"}
+    for source_id, url in expected.items():
+        assert sources[source_id]["url"] == url and "Found in the stored pages" in sources[source_id]["note"], source_id
+    may, september = event("a-az-foreign-ministry"), event("c-az-defence-ministry")
+    assert (may["case_id"], may["date"], may["country_iso3"]) == ("ARM-2021-05", "2021-05-15", "AZE")
+    assert (september["case_id"], september["date"], september["country_iso3"]) == ("ARM-2022-09", "2022-09-13", "AZE")
+    assert {"tass-2021-05-15", "azertag-2021-05-16"} <= set(may["source_ids"].split(";"))
+    assert {"trend-2022-09-13", "azernews-2022-09-13"} <= set(september["source_ids"].split(";"))
+    for text in (html_text, pdf_text):
+        armenia = _armenia_section(text)
+        assert re.search(r"On 15 May Azerbaijan's foreign minister called the appeal groundless, saying Azerbaijani border "
+                         r"forces stood within Azerbaijan \[[\d, -]+\]\.", armenia)
+        assert re.search(r"according to Armenia's defence ministry \[\d+\]; Azerbaijan's defence ministry said its units were "
+                         r"responding to an Armenian provocation \[[\d, -]+\]", armenia)
