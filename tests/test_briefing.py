@@ -855,3 +855,22 @@ def test_review3_azerbaijans_own_account_beside_armenias(html_text: str, pdf_tex
                          r"forces stood within Azerbaijan \[[\d, -]+\]\.", armenia)
         assert re.search(r"according to Armenia's defence ministry \[\d+\]; Azerbaijan's defence ministry said its units were "
                          r"responding to an Armenian provocation \[[\d, -]+\]", armenia)
+
+
+def test_review3_the_three_missions_told_apart(html_text: str, pdf_text: str):
+    """The editor's review 3, item 2: readers confuse the monitoring mission Armenia asked for in 2021 (B09, B10: not
+    come by April 2022), the assessment mission the Council sent in September 2022 (C05, C06) and the observation mission
+    that mission recommended, as Lavrov put it (C08; Asbarez, 12 October 2022), which Armenia later declined (C11).
+    One sentence in section 2 sets them apart, each with who asked for or sent it and when."""
+    assert event("a-41km")["case_id"] == event("a-45km")["case_id"] == "ARM-2021-05"
+    assert (event("c-mission")["event_type"], event("c-mission")["date"]) == ("decision", "2022-09-13")
+    assert "asbarez-2022-10-12" in event("c-lavrov")["source_ids"].split(";")
+    assert "observation mission" in event("c-declined-mission")["summary"]
+    for text in (html_text, pdf_text):
+        armenia = _armenia_section(text)
+        assert re.search(r"Three missions are at issue: the monitoring mission Armenia asked for in 2021 had not come by "
+                         r"April 2022 \[[\d, -]+\]; the Council sent an assessment mission in September 2022 \[[\d, -]+\], "
+                         r"which, Lavrov said, recommended an observation mission \[[\d, -]+\]; and Armenia later declined a "
+                         r"CSTO observation mission, saying the CSTO first had to give a clear political assessment, "
+                         r"according to RFE/RL \[[\d, -]+\]\.", armenia), armenia[-900:]
+        assert armenia.count("declined a CSTO observation mission") == 1
