@@ -16,6 +16,7 @@ from csto_briefing.data.dates import period_start
 from csto_briefing.pipeline.build import build
 from csto_briefing.pipeline.config import BuildConfig
 from csto_briefing.present.formatting import MONTHS
+from csto_briefing.present.reader import cap
 
 from .reading import text_nodes
 
@@ -402,3 +403,32 @@ def test_each_annex_opens_a_page(built: Path):
     for title in ANNEXES:
         page = reader.pages[starts[title]].extract_text()
         assert page.lstrip().startswith(title), (title, page[:120])
+
+
+def _figures_rows(html: str) -> list[dict[str, str]]:
+    """Annex E's table, row by row: {column header: the cell's reader text}."""
+    table = html[html.index('id="tbl-figures"'):].split("</table>")[0]
+    return [{label: straight(visible(cell)).strip() for label, cell in re.findall(r'<td[^>]*data-label="([^"]+)"[^>]*>(.*?)</td>', row, re.S)}
+            for row in re.findall(r"<tr>(.*?)</tr>", table, re.S) if "<td" in row]
+
+
+def test_review3_annex_e_status_is_the_codebook_scale_and_no_plan_or_nominal_strength_is_in_use(html: str,
+                                                                                              layout_editions: dict[str, Path]):
+    """The editor's review 3, item 3: Annex E's 'Standing' mixed terms of the codebook's scale with 'Used: the latest
+    official figure', and marked the nominal strength of the forces (3,600) as used. Now 'Status' holds only the scale's
+    terms (or nothing, for a value superseded after the edition's date) and 'In use' only 'Yes', never on a plan or a
+    nominal strength: neither counts what was sent."""
+    codebook = load_dataset().codebook
+    scale = {cap(codebook.label("figure_status", term)) for term in codebook.vocabularies["figure_status"]} | {""}
+    rows = _figures_rows(html)
+    assert rows and "Standing" not in html[html.index('id="tbl-figures"'):].split("</table>")[0]
+    assert {r["Status"] for r in rows} <= scale, {r["Status"] for r in rows} - scale
+    assert {r["In use"] for r in rows} <= {"Yes", ""}
+    by_value = {r["Value"]: r for r in rows}
+    assert by_value["about 3,600 personnel"]["In use"] == "" and by_value["2,030 servicemen"]["In use"] == "Yes"
+    assert by_value["about 2,500 servicemen"]["Status"] == "Planned" and by_value["about 2,500 servicemen"]["In use"] == ""
+    # the first week's edition: the plan of 2,500 was then the briefing's only figure for the force, and is not marked
+    first_week = _figures_rows((layout_editions["2022-01-07"] / "briefing.html").read_text(encoding="utf-8"))
+    plan = next(r for r in first_week if r["Value"] == "about 2,500 servicemen")
+    assert plan["Status"] == "Planned" and plan["In use"] == ""
+    assert not [r for r in first_week if r["Value"] in ("3,600 servicemen", "about 3,600 personnel") and r["In use"]]
