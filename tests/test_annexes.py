@@ -432,3 +432,28 @@ def test_review3_annex_e_status_is_the_codebook_scale_and_no_plan_or_nominal_str
     plan = next(r for r in first_week if r["Value"] == "about 2,500 servicemen")
     assert plan["Status"] == "Planned" and plan["In use"] == ""
     assert not [r for r in first_week if r["Value"] in ("3,600 servicemen", "about 3,600 personnel") and r["In use"]]
+
+
+def test_review3_annex_d_points_to_section_2_instead_of_restating_it(html: str):
+    """The editor's review 3, item 4: Annex D's verdicts on the May 2021 claims retold section 2 at length (the Article 2
+    request, the consultations, the missing statement and monitoring mission, the 'border incident'). They now give
+    the verdict's reason and point to the section (@sec:armenia-s-appeals-and-the-csto-s-answers), citing the same
+    sources as before."""
+    table = html[html.index('id="tbl-claims"'):].split("</table>")[0]
+    rows = {re.sub(r"\s+", " ", straight(visible(r))): r for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)}
+    for claim in ("In May 2021 Armenia officially applied to the CSTO", "The CSTO did not respond to the call for help"):
+        text, row = next((t, r) for t, r in rows.items() if t.strip().startswith(claim))
+        cell = re.search(r'data-label="What the sources say"[^>]*>(.*?)</td>', row, re.S).group(1)
+        said = re.sub(r"\s+([).,;])", r"\1", straight(visible(cell))).strip()  # text nodes joined with spaces
+        assert len(said) < 250 and said.endswith("(see section 2)."), said
+        assert '<a class="xref" href="#armenia-s-appeals-and-the-csto-s-answers">section 2</a>' in cell
+        for retold in ("border incident", "foreign ministers discussed", "deputy secretary general"):
+            assert retold not in said, retold
+    claims = load_dataset().claims
+    may = claims[claims["claim_id"] == "cl-may2021"].iloc[-1]
+    assert set(may["evidence_source_ids"].split(";")) == {
+        "zakonpravo-2011-11-28", "aysor-2021-05-13", "aurora-2021-05-13", "hyetert-2021-05-14", "azatutyun-2021-05",
+        "armradio-2021-07-03", "armradio-2021-11-16", "rt-2022-09-14"}
+    response = claims[claims["claim_id"] == "cl-no-response"].iloc[-1]
+    assert set(response["evidence_source_ids"].split(";")) == {"hyetert-2021-05-14", "tass-2021-05-25", "azatutyun-2021-05",
+                                                                 "armradio-2021-11-16"}
