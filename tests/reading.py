@@ -1,8 +1,9 @@
-"""The text a reader gets from the built HTML, for tests that look for sentences in it."""
+"""The text a reader gets from the built HTML and PDF, for tests that look for sentences in it."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 
 class _ReaderText(HTMLParser):
@@ -33,3 +34,21 @@ def text_nodes(html: str, skipped: tuple[str, ...] = ("style", "script")) -> lis
     parser = _ReaderText(skipped)
     parser.feed(html)
     return parser.parts
+
+
+def pdf_body_text(path: Path, pages: int | None = None, block=None) -> str:
+    """The reader's text of the PDF (its first `pages` pages, or all): each page's text block, between the margins of the
+    stylesheet's @page, read top to bottom. The running head and footer in the margins are left out, and a chart's
+    labels stand where the chart stands, not after the page's last line (the content stream's order, which pypdf
+    follows), so a sentence that runs on from one page to the next reads on. `block`: a layout_lint.TextBlock, for a PDF
+    made with margins of its own."""
+    import pdfplumber
+
+    from csto_briefing import paths
+
+    from .layout_lint import TextBlock
+
+    block = block or TextBlock.from_css((paths.TEMPLATES_DIR / "briefing" / "briefing.css").read_text(encoding="utf-8"))
+    with pdfplumber.open(path) as pdf:
+        chosen = pdf.pages if pages is None else pdf.pages[:pages]
+        return "\n".join(page.crop((0, block.top, page.width, block.bottom)).extract_text() for page in chosen)

@@ -24,7 +24,7 @@ from csto_briefing import paths
 from csto_briefing.present.formatting import MONTHS, words
 from csto_briefing.present.reader import reader_note
 
-from .reading import text_nodes
+from .reading import pdf_body_text, text_nodes
 
 DATA = paths.DATA_DIR
 CORE = ("01_front", "02_kazakhstan", "03_armenia", "04_why", "05_outlook", "05b_changes")
@@ -68,9 +68,12 @@ def pdf(built: Path) -> pypdf.PdfReader:
 
 
 @pytest.fixture(scope="module")
-def pdf_text(pdf: pypdf.PdfReader) -> str:
-    text = flat(" ".join(page.extract_text() for page in pdf.pages))
-    return core_of(text)
+def pdf_text(built: Path, pdf: pypdf.PdfReader) -> str:
+    """The core's text as printed, page after page without the running head and footer between them (a sentence the
+    page break splits reads on), up to the page where Annex A opens."""
+    annex = [pdf.get_destination_page_number(item) + 1 for item in pdf.outline
+             if not isinstance(item, list) and ANNEX_A.match(item.title)]
+    return core_of(flat(pdf_body_text(built / "briefing.pdf", pages=annex[0] if annex else None)))
 
 
 def both(expected: str, html_text: str, pdf_text: str) -> None:
@@ -823,3 +826,51 @@ def test_review2_editor_appeal_time_antecedents_and_references(html_text: str, p
     both("Annex A lists every event.", html_text, pdf_text)
     assert "chronology at the end" not in html_text
     both("Armenia's prime minister said Armenia had in practice frozen its participation", html_text, pdf_text)
+
+
+def _armenia_section(text: str) -> str:
+    return text[text.rindex("Armenia's appeals and the CSTO's answers"):text.rindex("Why the answers differed")]
+
+
+def test_review3_azerbaijans_own_account_beside_armenias(html_text: str, pdf_text: str):
+    """The editor's review 3, item 1: section 2 gave only Armenia's account of May 2021 and September 2022. Azerbaijan's
+    stated account is now beside it, each attributed to the ministry that gave it and cited to the pages found in the
+    stored pages (TASS, 15 May 2021, and AZERTAC, 16 May 2021: the foreign minister to his Tajik counterpart; Trend and
+    Azernews, 13 September 2022: the defence ministry's statement)."""
+    sources = {s["source_id"]: s for s in rows("sources")}
+    expected = {"tass-2021-05-15": "https://tass.com/world/1290031",
+                "azertag-2021-05-16": "https://azertag.az/en/xeber/Azerbaijani_Tajik_FMs_hold_phone_talk-1780807",
+                "trend-2022-09-13": "https://en.trend.az/azerbaijan/politics/3643447.html",
+                "azernews-2022-09-13": "https://www.azernews.az/nation/199255.html"}
+    for source_id, url in expected.items():
+        assert sources[source_id]["url"] == url and "Found in the stored pages" in sources[source_id]["note"], source_id
+    may, september = event("a-az-foreign-ministry"), event("c-az-defence-ministry")
+    assert (may["case_id"], may["date"], may["country_iso3"]) == ("ARM-2021-05", "2021-05-15", "AZE")
+    assert (september["case_id"], september["date"], september["country_iso3"]) == ("ARM-2022-09", "2022-09-13", "AZE")
+    assert {"tass-2021-05-15", "azertag-2021-05-16"} <= set(may["source_ids"].split(";"))
+    assert {"trend-2022-09-13", "azernews-2022-09-13"} <= set(september["source_ids"].split(";"))
+    for text in (html_text, pdf_text):
+        armenia = _armenia_section(text)
+        assert re.search(r"On 15 May Azerbaijan's foreign minister called the appeal groundless, saying Azerbaijani border "
+                         r"forces stood within Azerbaijan \[[\d, -]+\]\.", armenia)
+        assert re.search(r"according to Armenia's defence ministry \[\d+\]; Azerbaijan's defence ministry said its units were "
+                         r"responding to an Armenian provocation \[[\d, -]+\]", armenia)
+
+
+def test_review3_the_three_missions_told_apart(html_text: str, pdf_text: str):
+    """The editor's review 3, item 2: readers confuse the monitoring mission Armenia asked for in 2021 (B09, B10: not
+    come by April 2022), the assessment mission the Council sent in September 2022 (C05, C06) and the observation mission
+    that mission recommended, as Lavrov put it (C08; Asbarez, 12 October 2022), which Armenia later declined (C11).
+    One sentence in section 2 sets them apart, each with who asked for or sent it and when."""
+    assert event("a-41km")["case_id"] == event("a-45km")["case_id"] == "ARM-2021-05"
+    assert (event("c-mission")["event_type"], event("c-mission")["date"]) == ("decision", "2022-09-13")
+    assert "asbarez-2022-10-12" in event("c-lavrov")["source_ids"].split(";")
+    assert "observation mission" in event("c-declined-mission")["summary"]
+    for text in (html_text, pdf_text):
+        armenia = _armenia_section(text)
+        assert re.search(r"Three missions are at issue: the monitoring mission Armenia asked for in 2021 had not come by "
+                         r"April 2022 \[[\d, -]+\]; the Council sent an assessment mission in September 2022 \[[\d, -]+\], "
+                         r"which, Lavrov said, recommended an observation mission \[[\d, -]+\]; and Armenia later declined a "
+                         r"CSTO observation mission, saying the CSTO first had to give a clear political assessment, "
+                         r"according to RFE/RL \[[\d, -]+\]\.", armenia), armenia[-900:]
+        assert armenia.count("declined a CSTO observation mission") == 1

@@ -184,6 +184,22 @@ def test_a_word_broken_without_a_hyphen_in_a_narrow_cell(tmp_path: Path, vocabul
     assert not any("forces" in p.text for p in problems), lint.report(problems)  # a wrap between two words is fine
 
 
+def test_the_reader_text_reads_a_sentence_on_across_a_page_break_past_a_chart(tmp_path: Path):
+    """The core tests look for sentences in the printed text (tests/reading.py). Read in the content stream's order, a
+    page with a chart gave the chart's labels after its last line, then the running head and footer, so a sentence the
+    page break split ('arrived on 15 September, [labels, head, footer] according to Asbarez') was reported missing
+    though the page printed it whole. Read top to bottom inside the text block, it reads on."""
+    from .reading import pdf_body_text
+
+    words = " ".join(f"w{n}" for n in range(1, 700))
+    pdf = make_pdf(tmp_path, svg([(60, 40, "Label on the chart"), (200, 120, "Another label")]) + f"<p>{words}.</p>")
+    assert len(pypdf.PdfReader(pdf).pages) == 2  # the paragraph runs on to the second page, the chart is on the first
+    flat = lambda text: re.sub(r"\s+", " ", text)  # noqa: E731
+    assert words not in flat(" ".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages))  # the old reading
+    text = flat(pdf_body_text(pdf, block=TEST_BLOCK))
+    assert words in text and "Short title" not in text and "page 1 of 2" not in text and "Label on the chart" in text
+
+
 def test_the_stylesheet_hyphenates_words_in_narrow_cells(tmp_path: Path):
     """The briefing's cells break words at hyphenation points (hyphens: auto, lang en), never mid-word without a
     hyphen; a date in a col.date column keeps its day and month on one line."""
