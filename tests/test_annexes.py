@@ -11,6 +11,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from csto_briefing import paths
 from csto_briefing.data.dataset import load_dataset
 from csto_briefing.data.dates import period_start
 from csto_briefing.pipeline.build import build
@@ -487,3 +488,28 @@ def test_review3_no_chronology_row_breaks_across_pages(built: Path, layout_editi
     in every edition, stands whole on one page."""
     for report in (built, *layout_editions.values()):
         assert _chronology_rows_split_across_pages(report) == [], report.name
+
+
+def test_an_edition_between_two_reports_uses_the_report_known_then_not_the_plan(tmp_path: Path):
+    """The final review of session 17: an edition as of 14 January 2022 gave the plan of 2,500 (6 January) as the size
+    of the force in section 1, because a value the data marks superseded lost its rank even before what replaced it
+    (2,030, 19 January) was out; Annex E meanwhile said the plan was not in use. Now the report of 13 January ('over
+    2,000') is the figure in use in both places, with no status (it was not yet superseded), and the plan stays a plan."""
+    figures = {r["figure_id"]: r for r in load_dataset().figures.to_dict("records")}
+    report, plan, final = figures["force-over-2000"], figures["force-planned"], figures["force-deployed"]
+    between = date.fromisoformat(report["reported_on"]) + (date.fromisoformat(final["reported_on"]) - date.fromisoformat(report["reported_on"])) / 2
+    assert report["status"] == "superseded" and plan["status"] == "planned" and period_start(plan["reported_on"]) < between
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for name in ("02_kazakhstan", "10_annex_e_figures"):
+        (notebooks / f"{name}.ipynb").write_bytes((paths.NOTEBOOKS_DIR / f"{name}.ipynb").read_bytes())
+    build(BuildConfig(params={"as_of": between.isoformat()}, notebooks_dir=notebooks, report_dir=tmp_path / "report",
+                      build_dir=tmp_path / "build", pdf=False, log=lambda line: None))
+    html = (tmp_path / "report" / "briefing.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", straight(visible(html)))
+    day = date.fromisoformat(report["reported_on"])
+    assert f"The force numbered over 2,000 in all (as reported on {day.day} {MONTHS[day.month - 1]} {day.year})" in text
+    assert "planned size of the force" not in text and "superseded figure" not in text
+    rows = {r["Value"]: r for r in _figures_rows(html)}
+    assert (rows["over 2,000 servicemen"]["Status"], rows["over 2,000 servicemen"]["In use"]) == ("", "Yes")
+    assert (rows["about 2,500 servicemen"]["Status"], rows["about 2,500 servicemen"]["In use"]) == ("Planned", "")

@@ -206,6 +206,10 @@ def test_editions_are_built_with_an_index(tmp_path: Path):
     ("2025-12-31", "death_toll", 238),           # the final list, dated only '2022', replaced the March figure
     ("2022-01-11", "detentions", 10000),
     ("2022-01-12", "detentions", 12000),         # 'about 12,000' (TRT, 12 January): nothing disputes it
+    ("2022-01-12", "force_size", 2500),          # only the plan was out: it is the figure then, marked planned
+    ("2022-01-14", "force_size", 2000),          # Zas's 'over 2,000' (13 January) outranks the plan: a plan replaces no report
+    ("2022-01-19", "force_size", 2030),          # the final figure replaced it
+    ("2022-01-20", "death_toll", 225),           # superseded in the data, but only by the 230 of 14 March
 ])
 def test_the_figure_used_is_the_latest_known_on_as_of(as_of, measure, value):
     latest = Briefing.load(as_of).latest_figures
@@ -275,3 +279,15 @@ def test_the_front_matter_file_missing_or_incomplete_is_one_line_naming_it(tmp_p
         front_matter(tmp_path)
     assert incomplete.value.lines == [f"{tmp_path / 'briefing.toml'}: author, subtitle, keywords: missing or not a string "
                                       "(it holds title, author, subtitle, keywords)"]
+
+
+@pytest.mark.parametrize("as_of, figure_id, status", [
+    ("2022-01-14", "force-over-2000", ""),            # not yet superseded then: no status
+    ("2022-01-19", "force-over-2000", "superseded"),  # the day its replacement, 2,030, was reported
+    ("2022-01-14", "force-planned", "planned"),
+    ("2022-03-20", "deaths-225", "superseded"),       # replaced by the 230 of 14 March
+    ("2022-03-20", "deaths-230", ""),                 # replaced only by the final list, dated '2022' (known from its end)
+])
+def test_a_value_is_superseded_only_from_the_day_its_replacement_is_known(as_of, figure_id, status):
+    figures = Briefing.load(as_of).figures
+    assert figures.set_index("figure_id").loc[figure_id, "status"] == status

@@ -87,7 +87,8 @@ class Briefing:
 
     @cached_property
     def figures(self) -> pd.DataFrame:
-        return asof.known_by(self.data.figures, "reported_on", self.as_of)
+        """The figures reported by as_of, each with its status as known then (asof.figures_on)."""
+        return asof.figures_on(self.data.figures, self.as_of)
 
     @cached_property
     def latest_figures(self) -> pd.DataFrame:

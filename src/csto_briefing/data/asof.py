@@ -38,18 +38,54 @@ def known_by(frame: pd.DataFrame, column: str, as_of: date) -> pd.DataFrame:
     return frame[mask]
 
 
-def latest_figures(figures: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """For each measure, the figures of the latest report on or before as_of (all of them if several).
+def _replaced(figures: pd.DataFrame) -> list[bool]:
+    """For each row of `figures` (the rows known on one date): whether it is a value the data marks superseded and
+    its replacement is among these rows. A replacement is another value of the same measure, neither planned nor
+    disputed (a plan or a disputed value replaces no report), reported later, or in the same period and not itself
+    superseded."""
+    reports = figures[~figures["status"].isin(["planned", "disputed"])]
+    by_measure: dict[str, list[tuple[str, date, str]]] = {}
+    for fid, measure, when, status in zip(reports["figure_id"], reports["measure"], reports["reported_on"], reports["status"]):
+        by_measure.setdefault(measure, []).append((fid, period_end(when), status))
+    flags = []
+    for fid, measure, when, status in zip(figures["figure_id"], figures["measure"], figures["reported_on"], figures["status"]):
+        end = period_end(when)
+        flags.append(status == "superseded" and any(
+            other != fid and (other_end > end or (other_end == end and other_status != "superseded"))
+            for other, other_end, other_status in by_measure.get(measure, [])))
+    return flags
 
-    A figure counts as known from the last day its date can mean (a month from its end), but ranks by the
-    first (a figure dated only 'January 2022' is not taken as newer than one of 10 January 2022), after any
-    figure the data marks as superseded (one dated only '2022' that replaced the March figures still wins).
-    Disputed figures are kept in the tables but never chosen as the figure the briefing uses."""
+
+def figures_on(figures: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The figures reported by as_of, each with its status as known on as_of: a value the data marks superseded
+    whose replacement came after as_of was then the latest report, and its status is blank (the data does not say
+    what it was called before it was replaced), as a response decided after as_of is blanked in `cases_on`."""
     known = known_by(figures, "reported_on", as_of)
+    if known.empty:
+        return known
+    known = known.copy()
+    pending = [status == "superseded" and not replaced for status, replaced in zip(known["status"], _replaced(known))]
+    known.loc[pending, "status"] = ""
+    return known
+
+
+def latest_figures(figures: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """For each measure, the figures of the latest report on or before as_of (all of them if several), with their
+    status as known on as_of (`figures_on`).
+
+    A report ranks above a plan whatever their dates (a plan announced before the event replaces no report of it),
+    and a value whose replacement is known on as_of ranks below both. Within a rank, a figure counts as known from
+    the last day its date can mean (a month from its end), but ranks by the first (a figure dated only 'January
+    2022' is not taken as newer than one of 10 January 2022). Disputed figures are kept in the tables but never
+    chosen as the figure the briefing uses."""
+    known = figures_on(figures, as_of)
+    if known.empty:
+        return known
     known = known[known["status"] != "disputed"].copy()
     if known.empty:
         return known
-    known["_rank"] = [(status != "superseded", period_start(v)) for status, v in zip(known["status"], known["reported_on"])]
+    tier = {"superseded": 0, "planned": 1}
+    known["_rank"] = [(tier.get(status, 2), period_start(v)) for status, v in zip(known["status"], known["reported_on"])]
     best = known.groupby("measure")["_rank"].transform("max")
     return known[known["_rank"] == best].drop(columns="_rank")
 

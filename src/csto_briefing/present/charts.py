@@ -402,7 +402,7 @@ def series_chart(figures: pd.DataFrame, measures: dict[str, str], used: set[str]
                           markeredgewidth=0.5, linestyle="none", markersize=6, label=labels.get(s, s))
                for s in SERIES_STYLE if s in seen]
     if "" in seen:
-        handles.append(plt.Line2D([], [], marker="o", color=GREY, linestyle="none", markersize=6, label="other status"))
+        handles.append(plt.Line2D([], [], marker="o", color=GREY, linestyle="none", markersize=6, label="no status given"))
     if any_period:
         handles.append(plt.Line2D([0, 1], [0, 0], color=GREY, linewidth=2.2, marker="|", markersize=8,
                                   label="bar: dated only by its month or year"))
