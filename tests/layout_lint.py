@@ -537,8 +537,60 @@ def word_split(page: Page, vocabulary: set[str]) -> list[Problem]:
     return problems
 
 
+PROSE = {"P", "LI", "LBody", "Caption", "BlockQuote"}
+
+
+def _words_in_line(line: list[dict]) -> list[list[dict]]:
+    """A line's characters (left to right) in words: a gap wider than a quarter of the font size between two
+    characters starts a new word."""
+    words: list[list[dict]] = []
+    for c in line:
+        if words and c["x0"] - words[-1][-1]["x1"] <= 0.25 * c["size"]:
+            words[-1].append(c)
+        else:
+            words.append([c])
+    return words
+
+
+def early_break(page: Page, slack_em: float = 0.5) -> list[Problem]:
+    """A line of prose (a paragraph, list item, caption or quotation; not a table cell, heading or chart) broken
+    before it had to be: the first word of the next line of the same block would have fitted at its end, within the
+    block's measure (its widest line on the page) ("recalled that / Aliyev / had said ..."). slack_em: room kept for
+    rounding and for the space a justified or hyphenated line may need."""
+    problems = []
+    groups: dict[int, list[dict]] = defaultdict(list)
+    for c in page.chars:
+        kinds = set(page.kind(c))
+        block_id = page.blocks.get(c.get("mcid"), -1)
+        if block_id != -1 and kinds & PROSE and not kinds & ({"Table", "Figure", "TD", "TH", "NonStruct", "Div"} | HEADINGS):
+            groups[block_id].append(c)
+    for chars in groups.values():
+        lines = lines_of(chars)
+        if len(lines) < 2:
+            continue
+        measure = max(line[-1]["x1"] for line in lines)
+        for line, following in zip(lines, lines[1:]):
+            words = _words_in_line(following)
+            if not words or line[-1]["text"] in HYPHENS:
+                continue
+            first = words[0]
+            size = line[-1]["size"]
+            style = (round(first[0]["size"], 1), first[0].get("non_stroking_color"))
+            if style[0] < 0.95 * size:  # a smaller label (a tag such as "News agency", kept whole): its run of words
+                for word in words[1:]:
+                    if (round(word[0]["size"], 1), word[0].get("non_stroking_color")) != style:
+                        break
+                    first = first + word
+            needed = (first[-1]["x1"] - first[0]["x0"]) + 0.25 * size  # the word and a space before it
+            if line[-1]["x1"] + needed < measure - slack_em * size:
+                word = text_of(first, 10**6)
+                problems.append(Problem("early_break", page.number, f"{text_of(line, 10**6)[-30:]} / {word}",
+                                        f"{word!r} would have fitted on the line before "
+                                        f"({measure - line[-1]['x1']:.0f} pt free, {needed:.0f} pt needed)"))
+    return problems
+
 RULES = ("outside_text_block", "overlapping_text", "stranded_heading", "running_header_footer", "chart_size", "chart_axes",
-         "lone_table_row", "labels_run_together", "word_split")
+         "lone_table_row", "labels_run_together", "word_split", "early_break")
 
 
 def lint(pdf_path: Path, block: TextBlock, header: str | None = None, rules=RULES, html: str | None = None) -> list[Problem]:
@@ -571,6 +623,8 @@ def lint(pdf_path: Path, block: TextBlock, header: str | None = None, rules=RULE
             problems += labels_run_together(page)
         if "word_split" in rules:
             problems += word_split(page, vocabulary)
+        if "early_break" in rules:
+            problems += early_break(page)
     if "lone_table_row" in rules:
         problems += lone_table_row(pages)
     return sorted(problems, key=lambda p: p.page)

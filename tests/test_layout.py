@@ -184,6 +184,39 @@ def test_a_word_broken_without_a_hyphen_in_a_narrow_cell(tmp_path: Path, vocabul
     assert not any("forces" in p.text for p in problems), lint.report(problems)  # a wrap between two words is fine
 
 
+def test_a_line_broken_before_it_had_to_be(tmp_path: Path):
+    """A word left alone on a line whose next word would have fitted after it is named with both words; lines that
+    end where the next word could not fit are not."""
+    body = PARAGRAPH + "<p>The Council decided within hours: the<br>first aircraft landed the same day in Almaty.</p>"
+    problems = lint.lint(make_pdf(tmp_path, body), TEST_BLOCK, rules=("early_break",))
+    assert [p.text.split(" / ")[-1] for p in problems] == ["first"], lint.report(problems)
+    assert lint.lint(make_pdf(tmp_path, PARAGRAPH * 3, name="clean.pdf"), TEST_BLOCK, rules=("early_break",)) == []
+
+
+# the paragraph and the bibliography entry in which WeasyPrint broke lines too early (editor's review of session 17,
+# page 7 and entry 56): a space between a text run and the link after it
+EARLY_BREAKS = (
+    '<p><span class="judgement"><strong class="confidence">Likely:</strong> Belarus’s ties with Azerbaijan weighed '
+    "against any CSTO action for Armenia.</span> Politico reported in June 2024, as relayed by European Pravda, that "
+    "Belarus had supplied arms to Azerbaijan from 2018 to 2022, and recalled that Aliyev had said in 2022 that "
+    'Azerbaijan had more friends in the CSTO than Armenia <a class="cite" href="#ref-84">[84]</a>. Against it, Belarus '
+    'gave another reason, that Armenia should settle with Aliyev <a class="cite" href="#ref-16">[16-18]</a>, and one '
+    "member’s ties cannot explain the Council’s answer as a whole.</p>")
+
+
+def test_the_pdf_writer_keeps_weasyprint_from_breaking_lines_before_links_too_early(tmp_path: Path):
+    """Laid out as written, the paragraph leaves 'Aliyev' alone on a line (the rule finds it); the PDF writer moves
+    each space before a link into the link, and the same paragraph fills its lines."""
+    from csto_briefing.pipeline.pdf import write_pdf
+
+    html = f'<!DOCTYPE html><html lang="en"><head><style>{CSS}</style></head><body><main>{EARLY_BREAKS}</main></body></html>'
+    raw = make_pdf(tmp_path, f"<main>{EARLY_BREAKS}</main>", css=CSS, name="raw.pdf")
+    assert [p.text.split(" / ")[0] for p in lint.lint(raw, BLOCK, rules=("early_break",))] == ["Aliyev"]
+    written = tmp_path / "written.pdf"
+    write_pdf(html, written)
+    assert lint.lint(written, BLOCK, rules=("early_break",)) == []
+
+
 def test_the_reader_text_reads_a_sentence_on_across_a_page_break_past_a_chart(tmp_path: Path):
     """The core tests look for sentences in the printed text (tests/reading.py). Read in the content stream's order, a
     page with a chart gave the chart's labels after its last line, then the running head and footer, so a sentence the
