@@ -513,3 +513,16 @@ def test_an_edition_between_two_reports_uses_the_report_known_then_not_the_plan(
     rows = {r["Value"]: r for r in _figures_rows(html)}
     assert (rows["over 2,000 servicemen"]["Status"], rows["over 2,000 servicemen"]["In use"]) == ("", "Yes")
     assert (rows["about 2,500 servicemen"]["Status"], rows["about 2,500 servicemen"]["In use"]) == ("Planned", "")
+
+
+def test_a_media_outlets_tally_is_a_media_figure_not_a_preliminary_official_one(html: str):
+    """Fact-check and editor's review of session 18: TRT World's 'about 12,000' detentions (its tally of what the Almaty
+    authorities reported, reference A48b) was labelled 'Preliminary', which the codebook defines as an official
+    figure; RFE/RL's 'at least 224' soldiers killed (C02, naming no source for the count) was labelled 'Official'.
+    Both are now 'Media figure', a term of the scale, and the codebook says what it means."""
+    codebook = load_dataset().codebook
+    assert "media outlet" in codebook.vocabularies["figure_status"]["reported"]
+    assert "official" in codebook.vocabularies["figure_status"]["preliminary"].lower()
+    rows = {r["Value"]: r for r in _figures_rows(html)}
+    assert rows["about 12,000 people"]["Status"] == "Media figure"
+    assert rows["at least 224 people"]["Status"] == "Media figure"

@@ -297,7 +297,8 @@ def part_to_whole_bar(parts: list[tuple[str, float]], total: float, remainder_la
 
 
 SERIES_STYLE = {  # figure status -> (colour, marker, legend text); shapes differ so that greyscale print still reads
-    "official": (BLUE, "o", "official"), "preliminary": (SKY, "s", "preliminary"), "superseded": (GREY, "o", "superseded"),
+    "official": (BLUE, "o", "official"), "preliminary": (SKY, "s", "preliminary"), "reported": (SKY, "v", "media figure"),
+    "superseded": (GREY, "o", "superseded"),
     "planned": (ORANGE, "D", "planned"), "disputed": (VERMILION, "X", "disputed"),
 }
 QUALIFIER_SIGNS = {"about": "~", "over": ">", "at_least": "≥", "at_most": "≤", "almost": "<"}
