@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import paths
+from ..present.rendered import CHART_CACHE_ENV
 
 
 @dataclass
@@ -51,7 +52,7 @@ def contain(build_dir: Path) -> dict[str, str]:
     Returns the variables; nothing is set here (see `scoped_environment`)."""
     cache = Path(build_dir).resolve() / ".cache"
     wanted = {"MPLCONFIGDIR": cache / "matplotlib", "XDG_CACHE_HOME": cache, "JUPYTER_RUNTIME_DIR": cache / "jupyter-runtime",
-              "IPYTHONDIR": cache / "ipython"}
+              "IPYTHONDIR": cache / "ipython", CHART_CACHE_ENV: cache / "charts"}
     for folder in wanted.values():
         folder.mkdir(parents=True, exist_ok=True)
     return {name: str(folder) for name, folder in wanted.items()}

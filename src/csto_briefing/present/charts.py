@@ -20,6 +20,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..data import asof
 from . import style
+from .rendered import cached_chart
 
 STYLE = style.MPLSTYLE
 # the palette's colours by name, for notebooks that choose a colour per kind (present/style.py holds them)
@@ -212,6 +213,7 @@ def _lane(ax, lane: Lane, kinds: dict[str, tuple[str, str, str]], width_in: floa
     return marked, sum(counted.values())
 
 
+@cached_chart
 def timeline_chart(lanes: list[Lane], kinds: dict[str, tuple[str, str, str]], width: float = 7.2,
                    lane_height: float = 2.5, count_label: str = "other events (the taller the bar, the more events)") -> Figure:
     """A timeline in one or more lanes, each with its own time scale (hours, days, months or years, chosen from
@@ -257,6 +259,7 @@ def _legend_below(fig: Figure, handles: list, gap_pt: float = 6, **kw) -> None:
     fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, y), **kw)
 
 
+@cached_chart
 def part_to_whole_bar(parts: list[tuple[str, float]], total: float, remainder_label: str, unit: str = "",
                       width: float = 7.2) -> Figure:
     """One bar of length `total` split into the parts the sources give (each labelled with its name and value)
@@ -308,6 +311,7 @@ def _day_precision(value: str) -> bool:
     return len(value) == 10
 
 
+@cached_chart
 def series_chart(figures: pd.DataFrame, measures: dict[str, str], used: set[str] | frozenset[str] = frozenset(),
                  status_labels: dict[str, str] | None = None,
                  references: dict[str, list[tuple[float, str]]] | None = None) -> Figure | None:

@@ -19,7 +19,6 @@ The same placeholders work in Markdown cells: `[@source-id; @other-id]` cites so
 from __future__ import annotations
 
 import base64
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,6 +28,8 @@ from markupsafe import Markup, escape
 
 from ..data.dates import period_start
 from ..data.read import split_ids
+from .rendered import RenderedChart
+from .rendered import render as render_chart
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from ..briefing import Briefing
 
 META = "csto_briefing"  # key of the output metadata the build and the exporter read
-FONT_FAMILY_SVG = (b"font-family: 'DejaVu Sans'", b"font-family: 'Briefing Sans', 'DejaVu Sans'")
 
 
 class CitationError(ValueError):
@@ -181,29 +181,21 @@ def _cell(value: Any) -> Markup:
 
 # -- figures -------------------------------------------------------------------------------------
 
-def svg_bytes(fig: "Figure") -> bytes:
-    """The chart as SVG with its text as text, naming first the font the PDF embeds, then DejaVu Sans."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    return buffer.getvalue().replace(*FONT_FAMILY_SVG)
-
-
-def figure(b: "Briefing", key: str, fig: "Figure", caption: str | Markup, alt: str, sources: Markup | str = "") -> None:
+def figure(b: "Briefing", key: str, fig: "Figure | RenderedChart", caption: str | Markup, alt: str,
+           sources: Markup | str = "") -> None:
     """A numbered figure: the chart shown inline (an SVG image output, as in JupyterLab), with its caption and
     source line in the output's metadata for the export. Also saved as SVG and PNG under figures_dir
-    (the build renames the files after the figure's number)."""
-    import matplotlib.pyplot as plt
-
-    svg = svg_bytes(fig)
+    (the build renames the files after the figure's number). `fig`: a matplotlib Figure, or the chart a primitive
+    read from the build's cache (present/rendered.py)."""
+    chart = render_chart(fig)
     if b.figures_dir is not None:
         b.figures_dir.mkdir(parents=True, exist_ok=True)
-        (b.figures_dir / f"{key}.svg").write_bytes(svg)
-        fig.savefig(b.figures_dir / f"{key}.png", format="png", metadata={"Software": None})
-    plt.close(fig)
+        (b.figures_dir / f"{key}.svg").write_bytes(chart.svg)
+        (b.figures_dir / f"{key}.png").write_bytes(chart.png)
     source_line = Markup(' <span class="source-line">Sources: {0}</span>').format(sources) if sources else Markup("")
     caption_html = Markup('<span class="label" data-exhibit="figure" data-key="{0}">Figure.</span> {1}{2}').format(
         key, caption if isinstance(caption, Markup) else escape(caption), source_line)
-    _display(b, {"image/svg+xml": svg.decode("utf-8"), "text/plain": f"Figure: {_plain(str(caption))}"},
+    _display(b, {"image/svg+xml": chart.svg.decode("utf-8"), "text/plain": f"Figure: {_plain(str(caption))}"},
              {"figure": {"key": key, "caption": str(caption_html), "alt": alt}})
 
 
