@@ -13,6 +13,8 @@ Rules
 - chart_size: a chart narrower than half the text block, or chart text smaller than 7 pt.
 - lone_table_row: a table's single body row on a page, carried over from the page before or left behind
   before the rest of its table on the next.
+- unlabelled_continuation: a table continued on a new page whose first row there has an empty first cell: the label
+  of the row's group (printed only on the group's first row) stayed on the page before, and the row reads as nobody's.
 - labels_run_together: two value labels of a chart ("164", "230") set so close on one line that they read as
   one ("164 230"); text drawn over text is overlapping_text.
 - chart_axes: a chart with an empty panel (matplotlib's default 0-1 axis: ticks 0.0 0.2 ... 1.0) or a
@@ -451,6 +453,45 @@ def lone_table_row(pages: list[Page]) -> list[Problem]:
     return problems
 
 
+def _first_column(page: Page, top: float, bottom: float) -> tuple[float, float] | None:
+    """The x extent of a table's first column between top and bottom, from its cells' rules (with collapsed borders
+    each cell draws its own): the leftmost rule and, of those that start there, the shortest; None without rules."""
+    rules = [g for g in page.graphics if g["bottom"] - g["top"] < 1.5 and g["x1"] - g["x0"] > 5
+             and top - 40 <= g["top"] <= bottom + 2]
+    if not rules:
+        return None
+    left = min(g["x0"] for g in rules)
+    return left, min(g["x1"] for g in rules if g["x0"] - left < 1)
+
+
+def _first_cells(page: Page, part: dict) -> list[bool]:
+    """For each body row of a table's part on a page, whether the row has text in the table's first column."""
+    rows = [r for r in ([c for c in page.chars if c.get("mcid") in ids] for ids in part["rows"]) if r]
+    if not rows:
+        return []
+    column = _first_column(page, min(c["top"] for c in rows[0]), max(c["bottom"] for c in rows[-1]))
+    if column is None:
+        return [True] * len(rows)
+    return [any(column[0] <= (c["x0"] + c["x1"]) / 2 <= column[1] for c in row) for row in rows]
+
+
+def unlabelled_continuation(pages: list[Page]) -> list[Problem]:
+    """A table carried over to a page (its first part there has no caption) whose first body row there leaves the first
+    column empty, while the table fills that column in other rows (here or on the page before): the label of the row's
+    group was printed only on the page before."""
+    problems = []
+    for before, page in zip(pages, pages[1:]):
+        if not page.tables or page.tables[0]["caption"] or not before.tables:
+            continue
+        here = _first_cells(page, page.tables[0])
+        if here and not here[0] and any(here[1:] + _first_cells(before, before.tables[-1])):
+            first = [c for c in page.chars if c.get("mcid") in page.tables[0]["rows"][0]]
+            problems.append(Problem("unlabelled_continuation", page.number, text_of(first),
+                                    "a table carried over to this page opens with an empty first cell: its group's label "
+                                    "is on the page before"))
+    return problems
+
+
 VALUE = re.compile(r"^[~<>≥≤≈]?[-−]?\d[\d,.]*%?$")
 
 
@@ -590,7 +631,7 @@ def early_break(page: Page, slack_em: float = 0.5) -> list[Problem]:
     return problems
 
 RULES = ("outside_text_block", "overlapping_text", "stranded_heading", "running_header_footer", "chart_size", "chart_axes",
-         "lone_table_row", "labels_run_together", "word_split", "early_break")
+         "lone_table_row", "unlabelled_continuation", "labels_run_together", "word_split", "early_break")
 
 
 def lint(pdf_path: Path, block: TextBlock, header: str | None = None, rules=RULES, html: str | None = None) -> list[Problem]:
@@ -627,6 +668,8 @@ def lint(pdf_path: Path, block: TextBlock, header: str | None = None, rules=RULE
             problems += early_break(page)
     if "lone_table_row" in rules:
         problems += lone_table_row(pages)
+    if "unlabelled_continuation" in rules:
+        problems += unlabelled_continuation(pages)
     return sorted(problems, key=lambda p: p.page)
 
 

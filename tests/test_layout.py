@@ -155,6 +155,51 @@ def test_a_lone_table_row_on_a_page(tmp_path: Path, space: int, where: str):
     assert len(problems) == 1 and where in problems[0].detail and "An event of the day" in problems[0].text, lint.report(problems)
 
 
+def _grouped_table(label_every_row: bool) -> str:
+    """Table 5's shape: rows in groups named in the first column, a group long enough to run on to a second page."""
+    rows = []
+    for group, n in (("Size of the force", 3), ("Death toll", 14)):
+        for i in range(n):
+            label = group if label_every_row or i == 0 else ""
+            rows.append(f"<tr><td>{label}</td><td class=\"num\">{100 + i} people</td><td>"
+                        + "A value reported by one source and revised by the next. " * 4 + "</td></tr>")
+    return ('<table class="data"><caption>Table 5. Every reported value.</caption><colgroup><col class="state"><col class="num">'
+            '<col class="wide"></colgroup><thead><tr><th>What is counted</th><th class="num">Value</th><th>Notes</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def test_a_group_continued_on_a_new_page_without_its_label(tmp_path: Path):
+    """Editor's review A8: Table 5 printed "What is counted" on a group's first row only, so the rows carried to the
+    next page read as nobody's. Named on the page the table continues on; labels on every row pass."""
+    bare = lint.lint(briefing_pdf(tmp_path, _grouped_table(False)), BLOCK, rules=("unlabelled_continuation",))
+    assert [p.page for p in bare] == [2] and bare[0].text.startswith("1"), lint.report(bare)
+    labelled = lint.lint(briefing_pdf(tmp_path, _grouped_table(True), name="labelled.pdf"), BLOCK, rules=("unlabelled_continuation",))
+    assert labelled == [], lint.report(labelled)
+
+
+def test_a_group_column_prints_its_label_on_every_row_muted_where_it_repeats():
+    """output.table with Column(group=True): every row carries the label (a continued group on a new page, a row on a
+    phone), the repeats inside a span the stylesheet mutes; other columns are left as they are."""
+    from types import SimpleNamespace
+
+    from csto_briefing.present import output
+
+    shown = []
+    b = SimpleNamespace(data=SimpleNamespace(tables=SimpleNamespace(reads=[])))
+    rows = [("Death toll", "164"), ("Death toll", "225"), ("Detentions", "5,135"), ("Death toll", "238")]
+    original = output._display
+    output._display = lambda b, data, extra=None: shown.append(data["text/html"])
+    try:
+        output.table(b, "t", rows, [output.Column("What", lambda r: r[0], "state", group=True),
+                                    output.Column("Value", lambda r: "164", "num")], caption="Values.")
+    finally:
+        output._display = original
+    cells = re.findall(r'<td class="state"[^>]*>(.*?)</td>', shown[0])
+    assert cells == ["Death toll", '<span class="repeat">Death toll</span>', "Detentions", "Death toll"], cells
+    assert shown[0].count('class="repeat"') == 1  # a column that is not a group's is never marked, even where it repeats
+    assert "table.data .repeat" in CSS
+
+
 def test_value_labels_set_so_close_that_they_read_as_one(tmp_path: Path):
     close = svg([(100, 100, "164"), (123, 100, "230"), (200, 100, "~2,500"), (260, 100, "238 (2022)")], size=10)
     apart = svg([(100, 100, "164"), (135, 100, "230"), (200, 60, "6 Jan"), (245, 60, "12 Jan")], size=10)

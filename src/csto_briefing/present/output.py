@@ -147,11 +147,15 @@ def judgement(b: "Briefing", confidence: str, template: str, **values: Any) -> M
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a table: its header, how a cell is made from a row, and its CSS class (col.date, col.num ...)."""
+    """One column of a table: its header, how a cell is made from a row, and its CSS class (col.date, col.num ...).
+    group: the column names the group a row belongs to (the rows of a group follow each other). Its value is printed on
+    every row, so that a group continued on a new page, or a row read alone on a phone, keeps its label; where it repeats
+    the row above it is set muted (span.repeat)."""
 
     header: str
     cell: Callable[[Any], Any]
     css: str = ""
+    group: bool = False
 
 
 def table(b: "Briefing", key: str, rows: pd.DataFrame | Sequence[Any], columns: Sequence[Column], caption: str,
@@ -162,9 +166,14 @@ def table(b: "Briefing", key: str, rows: pd.DataFrame | Sequence[Any], columns: 
     cols = Markup("").join(Markup('<col class="{0}">').format(c.css) for c in columns)
     head = Markup("").join(Markup('<th scope="col" class="{0}">{1}</th>').format(c.css, c.header) for c in columns)
     body = []
+    above: list[Markup | None] = [None] * len(columns)
     for item in items:
-        cells = Markup("").join(Markup('<td class="{0}" data-label="{1}">{2}</td>').format(c.css, c.header, _cell(c.cell(item)))
-                                for c in columns)
+        values = [_cell(c.cell(item)) for c in columns]
+        shown = [Markup('<span class="repeat">{0}</span>').format(v) if c.group and v and v == last else v
+                 for c, v, last in zip(columns, values, above)]
+        above = values
+        cells = Markup("").join(Markup('<td class="{0}" data-label="{1}">{2}</td>').format(c.css, c.header, v)
+                                for c, v in zip(columns, shown))
         body.append(Markup("<tr>{0}</tr>").format(cells))
     source_line = Markup(' <span class="source-line">Sources: {0}</span>').format(sources) if sources else Markup("")
     cap = Markup('<caption><span class="label" data-exhibit="table" data-key="{0}">Table.</span> {1}{2}</caption>').format(
