@@ -177,6 +177,25 @@ def test_a_label_its_sources_do_not_support_gives_one_line(data_copy, table, row
     assert [ln for ln in lines(data_copy) if f": {column}: " in ln] == [f"{path}:{line}: {expected}"]
 
 
+def test_reported_with_two_independent_reports_and_no_note_gives_one_line(data_copy):
+    """Editor's review B11: Grigoryan's appeal of 16 November 2021 (Azatutyun and Reuters) was 'reported', the codebook's
+    word for one report. Two reports of different origins make a row 'confirmed' unless its note says why not."""
+    path = data_copy / "events.csv"
+    line = edit_cell(path, "k-contingents-home", "note", "")
+    assert [ln for ln in lines(data_copy) if ": certainty: " in ln] == [
+        f"{path}:{line}: certainty: 'reported' is for one report; source_ids give 2 reports (RIA Novosti: massispost-2022-01-14; "
+        "TASS: armradio-2022-01-13): use 'confirmed', or say in note why they do not confirm the same thing"]
+    edit_cell(path, "k-contingents-home", "certainty", "confirmed")
+    assert not [ln for ln in lines(data_copy) if ": certainty: " in ln]
+
+
+def test_the_appeal_to_russia_of_november_2021_is_confirmed_by_two_reports():
+    import csv
+
+    rows = {r["event_id"]: r for r in csv.DictReader((paths.DATA_DIR / "events.csv").open(encoding="utf-8"))}
+    assert rows["a-russia-1997"]["certainty"] == "confirmed"
+
+
 def test_a_primary_source_alone_confirms(data_copy):
     path = data_copy / "events.csv"
     edit_cell(path, "k-2500", "source_ids", "pm-armenia-2022-01-10")

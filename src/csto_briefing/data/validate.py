@@ -272,7 +272,8 @@ CERTAINTY_COLUMNS = [("events", "certainty", "source_ids"), ("positions", "units
 
 
 def certainty_problems(frames: dict[str, pd.DataFrame | None], codebook: Codebook, data_dir: Path) -> list[Problem]:
-    """certainty 'confirmed' = a primary source or reports of two or more origins (sources.reliability, sources.origin)."""
+    """certainty 'confirmed' = a primary source or reports of two or more origins (sources.reliability, sources.origin);
+    'reported' = one report: a row citing more is 'confirmed' unless its note says why the reports do not confirm it."""
     problems: list[Problem] = []
     sources = frames["sources"].set_index("source_id")  # type: ignore[union-attr]
     for table, column, refs in CERTAINTY_COLUMNS:
@@ -280,6 +281,14 @@ def certainty_problems(frames: dict[str, pd.DataFrame | None], codebook: Codeboo
         if frame is None or frame.empty or column not in frame or refs not in frame:
             continue
         for line, r in frame.iterrows():
+            if r[column] == "reported" and not r.get("note", ""):
+                primary, origins = _origins(split_ids(r[refs]), sources)
+                if primary or len(origins) >= 2:
+                    problems.append(Problem(_shown(codebook, data_dir, table), int(line), column,
+                                            f"'reported' is for one report; {refs} give "
+                                            f"{'a primary source' if primary else _reports_text(origins)}: use 'confirmed', "
+                                            "or say in note why they do not confirm the same thing"))
+                continue
             if r[column] != "confirmed":
                 continue
             primary, origins = _origins(split_ids(r[refs]), sources)
