@@ -189,13 +189,6 @@ def test_reported_with_two_independent_reports_and_no_note_gives_one_line(data_c
     assert not [ln for ln in lines(data_copy) if ": certainty: " in ln]
 
 
-def test_the_appeal_to_russia_of_november_2021_is_confirmed_by_two_reports():
-    import csv
-
-    rows = {r["event_id"]: r for r in csv.DictReader((paths.DATA_DIR / "events.csv").open(encoding="utf-8"))}
-    assert rows["a-russia-1997"]["certainty"] == "confirmed"
-
-
 def test_a_primary_source_alone_confirms(data_copy):
     path = data_copy / "events.csv"
     edit_cell(path, "k-2500", "source_ids", "pm-armenia-2022-01-10")
